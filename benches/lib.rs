@@ -1,0 +1,1 @@
+//! Criterion benchmarks of the IRP emulator; see the `[[bench]]` targets.

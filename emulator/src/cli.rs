@@ -1,0 +1,159 @@
+//! The `irp-emulator` command line: `serve` (the default) and `keys generate`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{ConfigError, ConfigFile, Profile, Settings};
+
+/// Local emulator of the GST e-invoice IRP (NIC API v1.03/v1.04). Uses TEST keys by default.
+#[derive(Debug, Parser)]
+#[command(name = "irp-emulator", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Options of `serve` when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the IRP API (the default).
+    Serve(ServeArgs),
+    /// Manage key material.
+    Keys {
+        /// The keys action.
+        #[command(subcommand)]
+        action: KeysCommand,
+    },
+}
+
+/// `keys` actions.
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Mint a fresh key set (auth pair, signing key and certificate, TLS pair) into DIR.
+    Generate {
+        /// Output directory (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+/// Options of `serve`; each falls back to an `IRP_EMULATOR_*` variable, then the config file.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port [default: 127.0.0.1:8080].
+    #[arg(long, env = "IRP_EMULATOR_ADDR")]
+    pub addr: Option<String>,
+    /// Key directory laid out like keys/ [default: the built-in TEST keys].
+    #[arg(long, env = "IRP_EMULATOR_KEYS", value_name = "DIR")]
+    pub keys: Option<PathBuf>,
+    /// TOML configuration file.
+    #[arg(long, env = "IRP_EMULATOR_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Serve HTTPS with the key set's TLS certificate.
+    #[arg(long, env = "IRP_EMULATOR_TLS")]
+    pub tls: bool,
+    /// Which IRP to imitate [default: sandbox].
+    #[arg(long, env = "IRP_EMULATOR_PROFILE", value_enum)]
+    pub profile: Option<Profile>,
+    /// Log filter, e.g. info or irp_emulator=debug [default: info].
+    #[arg(long, env = "IRP_EMULATOR_LOG")]
+    pub log_level: Option<String>,
+    /// Require this bearer token on /__emulator__/ (and open it beyond loopback).
+    #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
+}
+
+/// `serve` options after merging flags, environment, file and defaults.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Listen address.
+    pub addr: String,
+    /// Key directory, or the built-in keys.
+    pub keys: Option<PathBuf>,
+    /// HTTPS.
+    pub tls: bool,
+    /// Log filter.
+    pub log: String,
+    /// Behaviour settings.
+    pub settings: Settings,
+}
+
+impl ServeArgs {
+    /// Merges flags and environment (already in `self`) with the config file and defaults.
+    pub fn resolve(self) -> Result<ServeConfig, ConfigError> {
+        let file = match &self.config {
+            Some(path) => ConfigFile::read(path)?,
+            None => ConfigFile::default(),
+        };
+        let profile = self.profile.or(file.profile).unwrap_or_default();
+        let mut settings = Settings::for_profile(profile);
+        settings.apply(&file);
+        settings.admin_token = self.admin_token.or_else(|| file.admin_token.clone());
+        Ok(ServeConfig {
+            addr: self
+                .addr
+                .or_else(|| file.addr.clone())
+                .unwrap_or_else(|| "127.0.0.1:8080".into()),
+            keys: self.keys.or_else(|| file.keys.clone()),
+            tls: self.tls || file.tls.unwrap_or(false),
+            log: self
+                .log_level
+                .or_else(|| file.log.clone())
+                .unwrap_or_else(|| "info".into()),
+            settings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "addr = \"0.0.0.0:9\"\nprofile = \"production\"\nlog = \"debug\"",
+        )
+        .unwrap();
+        let cli = Cli::try_parse_from([
+            "irp-emulator",
+            "--config",
+            path.to_str().unwrap(),
+            "--addr",
+            "127.0.0.1:0",
+        ])
+        .unwrap();
+        let config = cli.serve.resolve().unwrap();
+        assert_eq!(config.addr, "127.0.0.1:0");
+        assert_eq!(config.settings.profile, Profile::Production);
+        assert_eq!(config.log, "debug");
+    }
+
+    #[test]
+    fn subcommands_parse() {
+        let cli = Cli::try_parse_from(["irp-emulator", "keys", "generate", "--out", "x"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Keys {
+                action: KeysCommand::Generate { .. }
+            })
+        ));
+        let cli =
+            Cli::try_parse_from(["irp-emulator", "serve", "--profile", "production"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Serve(ServeArgs {
+                profile: Some(Profile::Production),
+                ..
+            }))
+        ));
+    }
+}

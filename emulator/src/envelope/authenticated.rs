@@ -1,0 +1,81 @@
+//! Token checking for every API but auth, and sealing of the answer under the session key.
+
+use axum::{extract::FromRequestParts, http::request::Parts};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use serde::Serialize;
+
+use super::{Sealed, credentials::check_client};
+use crate::{
+    config::GstinMismatch,
+    crypto::aes_ecb_encrypt,
+    error::{ApiError, ErrorCode},
+    headers::IrpHeaders,
+    secret::SessionKey,
+    session::{Identity, TokenError},
+    state::AppState,
+};
+
+/// A caller whose token matched its client, user and GSTIN headers.
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    /// Who is calling.
+    pub identity: Identity,
+    /// The IRP headers as sent (for `sup_gstin` and friends).
+    pub headers: IrpHeaders,
+    sek: SessionKey,
+}
+
+impl Authenticated {
+    /// The session key, for decrypting request payloads.
+    pub fn session_key(&self) -> &SessionKey {
+        &self.sek
+    }
+
+    /// Serialises `data` and encrypts it under the session key.
+    pub fn seal<T: Serialize>(&self, data: &T) -> Result<Sealed, ApiError> {
+        let json = serde_json::to_vec(data)
+            .map_err(|e| ApiError::new(ErrorCode::ApplicationError).caused_by(e))?;
+        let sealed = aes_ecb_encrypt(self.sek.expose(), &json)
+            .map_err(|e| ApiError::new(ErrorCode::ApplicationError).caused_by(e))?;
+        Ok(Sealed {
+            data: STANDARD.encode(sealed),
+            info: None,
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let headers = IrpHeaders::from_map(&parts.headers);
+        let client_id = check_client(state, &headers)?;
+        let gstin = headers
+            .gstin
+            .as_deref()
+            .ok_or(ErrorCode::HeaderGstinRequired)?;
+        let user_name = headers
+            .user_name
+            .as_deref()
+            .ok_or(ErrorCode::UserNameRequired)?;
+        let token = headers
+            .auth_token
+            .as_deref()
+            .ok_or(ErrorCode::InvalidToken)?;
+        let now = state.clock.now();
+        let sessions = state.sessions();
+        match sessions.check(token, &client_id, user_name, gstin, now) {
+            Ok(session) => Ok(Self {
+                identity: session.identity.clone(),
+                sek: session.sek.clone(),
+                headers: headers.clone(),
+            }),
+            Err(TokenError::WrongGstin)
+                if state.settings.gstin_mismatch == GstinMismatch::InvalidGstinForUser =>
+            {
+                Err(ErrorCode::InvalidGstinForUser.into())
+            }
+            Err(e) => Err(ApiError::new(ErrorCode::InvalidToken).caused_by(format_args!("{e:?}"))),
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Where cryptography meets HTTP: the IRP envelope in both directions.
+//!
+//! Handlers never see ciphertext. [`Credentials`] turns the RSA-encrypted auth body into a
+//! typed login request; [`Authenticated`] checks the token headers and holds the session
+//! key; [`Sealed`] is a success answer whose `Data` is AES-encrypted under that key, and
+//! [`Plain`] one whose `Data` is a plain object (auth only).
+
+mod authenticated;
+mod body;
+mod credentials;
+
+use axum::{
+    Json,
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use serde_json::Value;
+
+pub use self::authenticated::Authenticated;
+pub use self::body::{BodyRole, read_json_object};
+pub use self::credentials::{Credentials, LoginRequest};
+
+/// The success envelope: `{"Status":1,"Data":…,"ErrorDetails":null,"InfoDtls":…}`.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct SuccessEnvelope<D> {
+    status: u8,
+    data: D,
+    error_details: Option<()>,
+    info_dtls: Option<Value>,
+}
+
+fn success<D: Serialize>(data: D, info: Option<Value>) -> Response {
+    Json(SuccessEnvelope {
+        status: 1,
+        data,
+        error_details: None,
+        info_dtls: info,
+    })
+    .into_response()
+}
+
+/// A success whose `Data` is sent as a plain JSON object (the auth API).
+pub struct Plain<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Plain<T> {
+    fn into_response(self) -> Response {
+        success(self.0, None)
+    }
+}
+
+/// A success whose `Data` is base64(AES-ECB(SEK, JSON)); built by [`Authenticated::seal`].
+pub struct Sealed {
+    data: String,
+    info: Option<Value>,
+}
+
+impl Sealed {
+    /// Adds an `InfoDtls` array to the answer.
+    pub fn with_info(mut self, info: Value) -> Self {
+        self.info = Some(info);
+        self
+    }
+}
+
+impl IntoResponse for Sealed {
+    fn into_response(self) -> Response {
+        success(self.data, self.info)
+    }
+}

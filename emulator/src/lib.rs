@@ -1,0 +1,38 @@
+//! A local emulator of India's GST e-invoice Invoice Registration Portal (NIC IRP, API
+//! v1.03/v1.04, schema INV-01 v1.1).
+//!
+//! It speaks the real wire protocol (RSA-encrypted credentials, AES session keys, NIC's
+//! envelope and error codes) so an unmodified client works against it by changing only the
+//! base URL and the public key.
+//!
+//! # Layout
+//!
+//! - [`server`]: `serve` / `serve_tls`, handed a listener; [`routes`]: the router.
+//! - [`envelope`]: the only place where cryptography meets HTTP (extractors, responders).
+//! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place.
+//! - [`login`], [`session`]: who may authenticate; tokens and session keys.
+//! - [`taxpayer`], [`gstin`], [`masters`]: the taxpayer master, the GSTIN newtype, code masters.
+//! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
+//! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
+//! - [`cli`]: the command line of the `irp-emulator` binary.
+
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod envelope;
+pub mod error;
+pub mod gstin;
+pub mod headers;
+pub mod keys;
+pub mod login;
+pub mod masters;
+pub mod routes;
+pub mod secret;
+pub mod server;
+pub mod session;
+pub mod state;
+pub mod taxpayer;
+
+pub use crate::routes::router;
+pub use crate::server::{app, serve, serve_tls};

@@ -1,0 +1,242 @@
+//! Auth tokens and session keys, with NIC's reuse and refresh rules.
+//!
+//! A token belongs to (client id, user name, GSTIN). Authenticating again inside its life
+//! returns the same token and SEK; `ForceRefreshAccessToken` issues a new one only in the
+//! last ten minutes and the old one stops working at once. Every method takes `now`, so the
+//! rules are plain functions of their inputs and tests pin time.
+
+use std::collections::HashMap;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::{gstin::Gstin, secret::SessionKey};
+
+/// How long before expiry a forced refresh is honoured.
+pub const REFRESH_WINDOW: Duration = Duration::minutes(10);
+
+/// Who a token was issued to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Identity {
+    /// `client_id`.
+    pub client_id: String,
+    /// `user_name`.
+    pub user_name: String,
+    /// The GSTIN the user authenticated for.
+    pub gstin: Gstin,
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The `AuthToken`.
+    pub token: String,
+    /// Its owner.
+    pub identity: Identity,
+    /// The session key (SEK).
+    pub sek: SessionKey,
+    /// When the token stops working.
+    pub expires_at: OffsetDateTime,
+}
+
+/// Why a token was refused (all answered as 1005, except a GSTIN mismatch, which is
+/// configurable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenError {
+    /// Unknown, revoked or expired.
+    Invalid,
+    /// Issued to another client or user.
+    WrongOwner,
+    /// Issued for another GSTIN.
+    WrongGstin,
+}
+
+/// All sessions.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    by_token: HashMap<String, Session>,
+    current: HashMap<Identity, String>,
+}
+
+const TOKEN_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 25];
+    crate::crypto::fill_random(&mut bytes);
+    bytes
+        .iter()
+        .map(|b| {
+            let i = usize::from(*b) % TOKEN_ALPHABET.len();
+            char::from(TOKEN_ALPHABET.get(i).copied().unwrap_or(b'A'))
+        })
+        .collect()
+}
+
+impl Sessions {
+    /// Authenticates `identity`: returns the live session, or a new one when there is none,
+    /// it has expired, or a forced refresh falls inside the refresh window.
+    pub fn login(
+        &mut self,
+        identity: Identity,
+        force_refresh: bool,
+        now: OffsetDateTime,
+        lifetime: Duration,
+    ) -> Session {
+        if let Some(live) = self
+            .current
+            .get(&identity)
+            .and_then(|t| self.by_token.get(t))
+        {
+            let expired = now >= live.expires_at;
+            let refresh = force_refresh && now >= live.expires_at - REFRESH_WINDOW;
+            if !expired && !refresh {
+                return live.clone();
+            }
+            let old = live.token.clone();
+            self.by_token.remove(&old);
+        }
+        let session = Session {
+            token: new_token(),
+            identity: identity.clone(),
+            sek: SessionKey::random(),
+            expires_at: now + lifetime,
+        };
+        self.current.insert(identity, session.token.clone());
+        self.by_token.insert(session.token.clone(), session.clone());
+        session
+    }
+
+    /// Checks a token presented with (client, user, GSTIN) headers at `now`.
+    pub fn check(
+        &self,
+        token: &str,
+        client_id: &str,
+        user_name: &str,
+        gstin: &str,
+        now: OffsetDateTime,
+    ) -> Result<&Session, TokenError> {
+        let session = self.by_token.get(token).ok_or(TokenError::Invalid)?;
+        if now >= session.expires_at {
+            return Err(TokenError::Invalid);
+        }
+        if session.identity.client_id != client_id || session.identity.user_name != user_name {
+            return Err(TokenError::WrongOwner);
+        }
+        if session.identity.gstin.as_str() != gstin {
+            return Err(TokenError::WrongGstin);
+        }
+        Ok(session)
+    }
+
+    /// Revokes every session of a user (used when the taxpayer master changes).
+    pub fn revoke_user(&mut self, user_name: &str) {
+        self.by_token
+            .retain(|_, s| s.identity.user_name != user_name);
+        self.current
+            .retain(|identity, _| identity.user_name != user_name);
+    }
+
+    /// Drops every session.
+    pub fn clear(&mut self) {
+        self.by_token.clear();
+        self.current.clear();
+    }
+
+    /// Number of live and expired-but-unreplaced sessions.
+    pub fn len(&self) -> usize {
+        self.by_token.len()
+    }
+
+    /// Whether there are no sessions.
+    pub fn is_empty(&self) -> bool {
+        self.by_token.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const LIFE: Duration = Duration::minutes(60);
+    const T0: OffsetDateTime = datetime!(2026-03-31 10:00:00 UTC);
+
+    fn who(user: &str) -> Identity {
+        Identity {
+            client_id: "client".into(),
+            user_name: user.into(),
+            gstin: Gstin::parse("29AAACL1111A1ZD").unwrap(),
+        }
+    }
+
+    #[test]
+    fn reuse_refresh_and_expiry() {
+        let mut sessions = Sessions::default();
+        let first = sessions.login(who("u"), false, T0, LIFE);
+        assert_eq!(first.token.len(), 25);
+        let again = sessions.login(who("u"), false, T0 + Duration::minutes(30), LIFE);
+        assert_eq!(
+            (again.token.as_str(), again.expires_at),
+            (first.token.as_str(), first.expires_at)
+        );
+        assert_eq!(again.sek, first.sek);
+
+        // Forced refresh more than ten minutes before expiry: same token.
+        let early = sessions.login(who("u"), true, T0 + Duration::minutes(49), LIFE);
+        assert_eq!(early.token, first.token);
+
+        // Inside the last ten minutes: a new token, and the old one is dead.
+        let at = T0 + Duration::minutes(50);
+        let fresh = sessions.login(who("u"), true, at, LIFE);
+        assert_ne!(fresh.token, first.token);
+        assert_ne!(fresh.sek, first.sek);
+        assert_eq!(fresh.expires_at, at + LIFE);
+        let gstin = "29AAACL1111A1ZD";
+        assert_eq!(
+            sessions.check(&first.token, "client", "u", gstin, at).err(),
+            Some(TokenError::Invalid)
+        );
+        assert!(
+            sessions
+                .check(&fresh.token, "client", "u", gstin, at)
+                .is_ok()
+        );
+
+        // After expiry the token is refused and a plain login issues a new one.
+        let late = fresh.expires_at;
+        assert_eq!(
+            sessions
+                .check(&fresh.token, "client", "u", gstin, late)
+                .err(),
+            Some(TokenError::Invalid)
+        );
+        let next = sessions.login(who("u"), false, late, LIFE);
+        assert_ne!(next.token, fresh.token);
+        assert_eq!(sessions.len(), 1);
+    }
+
+    #[test]
+    fn tokens_are_bound_to_their_owner() {
+        let mut sessions = Sessions::default();
+        let s = sessions.login(who("u"), false, T0, LIFE);
+        let gstin = "29AAACL1111A1ZD";
+        assert_eq!(
+            sessions.check(&s.token, "other", "u", gstin, T0).err(),
+            Some(TokenError::WrongOwner)
+        );
+        assert_eq!(
+            sessions.check(&s.token, "client", "v", gstin, T0).err(),
+            Some(TokenError::WrongOwner)
+        );
+        assert_eq!(
+            sessions
+                .check(&s.token, "client", "u", "27AAACB4444D1Z3", T0)
+                .err(),
+            Some(TokenError::WrongGstin)
+        );
+        sessions.revoke_user("u");
+        assert_eq!(
+            sessions.check(&s.token, "client", "u", gstin, T0).err(),
+            Some(TokenError::Invalid)
+        );
+    }
+}
