@@ -1,7 +1,7 @@
 //! Wire-crypto costs, next to the machine's own RSA-2048 signing rate so results can be
 //! quoted as ratios (these machines are noisy; ratios from one run are not).
 
-#![allow(clippy::expect_used, missing_docs)]
+#![allow(clippy::expect_used, clippy::indexing_slicing, missing_docs)]
 
 use std::hint::black_box;
 

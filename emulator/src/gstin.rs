@@ -208,7 +208,7 @@ mod tests {
             let text = format!("{state:02}{rest}");
             let gstin = Gstin::parse(&text).unwrap();
             prop_assert_eq!(gstin.state_code(), state);
-            prop_assert_eq!(Gstin::parse(&gstin.to_string()).unwrap(), gstin.clone());
+            prop_assert_eq!(Gstin::parse(&format!("{gstin}")).unwrap(), gstin.clone());
             let json = serde_json::to_string(&gstin).unwrap();
             prop_assert_eq!(serde_json::from_str::<Gstin>(&json).unwrap(), gstin);
         }

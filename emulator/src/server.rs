@@ -1,13 +1,36 @@
 //! Serving: the router behind a listener the caller binds (port 0 in tests), over plain
 //! HTTP/1.1 or TLS, with graceful shutdown.
 
-use std::{future::Future, io, net::SocketAddr, time::Duration};
+use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
 
 use axum::{Router, extract::Request};
 use axum_server::tls_rustls::RustlsConfig;
 use tower::ServiceExt as _;
 
-use crate::{routes::canonical_path, state::AppState};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
+
+use crate::{keys::KeyPems, routes::canonical_path, state::AppState};
+
+/// The TLS server configuration, on AWS-LC explicitly so it does not depend on which
+/// rustls providers other crates happen to enable. HTTP/1.1 only, as the IRP.
+fn tls_config(pems: &KeyPems) -> io::Result<rustls::ServerConfig> {
+    let invalid =
+        |e: &dyn std::fmt::Display| io::Error::new(io::ErrorKind::InvalidData, e.to_string());
+    let certs = CertificateDer::pem_slice_iter(pems.tls_cert.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| invalid(&e))?;
+    let key =
+        PrivateKeyDer::from_pem_slice(pems.tls_private.as_bytes()).map_err(|e| invalid(&e))?;
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| invalid(&e))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| invalid(&e))?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
 
 /// The whole application: the router behind case-insensitive path canonicalisation.
 pub fn app(state: AppState) -> Router {
@@ -33,12 +56,7 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let pems = &state.keys.pems;
-    let config = RustlsConfig::from_pem(
-        pems.tls_cert.clone().into_bytes(),
-        pems.tls_private.clone().into_bytes(),
-    )
-    .await?;
+    let config = RustlsConfig::from_config(Arc::new(tls_config(&state.keys.pems)?));
     listener.set_nonblocking(true)?;
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();

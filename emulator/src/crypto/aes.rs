@@ -33,7 +33,7 @@ pub fn aes_ecb_encrypt(key: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, CryptoEr
 /// Decrypts `ciphertext` under `key`, checking the PKCS#7 padding.
 pub fn aes_ecb_decrypt(key: &[u8], ciphertext: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let algorithm = algorithm(key)?;
-    if ciphertext.is_empty() || ciphertext.len() % BLOCK != 0 {
+    if ciphertext.is_empty() || !ciphertext.len().is_multiple_of(BLOCK) {
         return Err(CryptoError::CiphertextLength(ciphertext.len()));
     }
     let unbound = UnboundCipherKey::new(algorithm, key).map_err(|_| CryptoError::Decrypt)?;

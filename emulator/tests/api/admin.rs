@@ -1,0 +1,246 @@
+//! The `/__emulator__/` control namespace: sandbox configuration, run-time taxpayers, reset,
+//! clock, and the loopback/admin-token guard.
+
+use std::net::SocketAddr;
+
+use axum::{body::Body, extract::ConnectInfo, http::Request};
+use irp_emulator::config::Settings;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::helpers::*;
+
+fn post(path: &str, body: Value) -> Request<Body> {
+    Request::post(path)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sandbox_hands_out_everything_a_client_needs() {
+    let (state, _) = state();
+    let answer = oneshot(
+        &state,
+        Request::get("/__emulator__/sandbox")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let body = answer.body;
+    assert_eq!(body["client_id"], CLIENT_ID);
+    assert_eq!(body["client_secret"], CLIENT_SECRET);
+    assert!(
+        body["auth_public_key_pem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----")
+    );
+    assert!(
+        body["signing_certificate_pem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    );
+    let users = body["users"].as_array().unwrap();
+    let large = users.iter().find(|u| u["username"] == LARGE_USER).unwrap();
+    assert_eq!(
+        (large["gstin"].as_str(), large["password"].as_str()),
+        (Some(LARGE), Some(PASSWORD))
+    );
+    // Every listed user can log in with what the endpoint says (unless its GSTIN is not active).
+    for user in users
+        .iter()
+        .filter(|u| u["clients"].as_array().unwrap().is_empty())
+    {
+        let creds = credentials(
+            user["username"].as_str().unwrap(),
+            user["password"].as_str().unwrap(),
+            false,
+        );
+        let answer = oneshot(
+            &state,
+            auth_request(user["gstin"].as_str().unwrap(), encrypt_credentials(&creds)),
+        )
+        .await;
+        assert!(
+            answer.body["Status"] == 1 || answer.code() == "1014",
+            "{user}: {answer:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn taxpayers_can_be_added_replaced_and_reset() {
+    let (state, _) = state();
+    let gstin = "33AAACT5555Q1Z0";
+    let minimal = json!({
+        "Gstin": gstin, "LegalName": "TAMIL NADU TRADERS", "StateCode": "33", "AddrPncd": 600001,
+        "Users": [{"UserName": "tn_user", "Password": "pw-1"}],
+    });
+    let answer = oneshot(&state, post("/__emulator__/taxpayers", minimal)).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    assert_eq!(answer.body["Status"], "ACT");
+    assert_eq!(answer.body["TxpType"], "REG");
+    assert_eq!(answer.body["DtReg"], "2017-07-01");
+
+    let mut creds = credentials("tn_user", "pw-1", false);
+    let session = {
+        let answer = oneshot(&state, auth_request(gstin, encrypt_credentials(&creds))).await;
+        assert_eq!(answer.body["Status"], 1, "{answer:?}");
+        answer.body["Data"]["AuthToken"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+
+    // Replacing the record (now inactive) revokes its users' tokens.
+    let inactive = json!({
+        "Gstin": gstin, "LegalName": "TAMIL NADU TRADERS", "StateCode": 33, "AddrPncd": 600001,
+        "Status": "INA", "Users": [{"UserName": "tn_user", "Password": "pw-2"}],
+    });
+    assert_eq!(
+        oneshot(&state, post("/__emulator__/taxpayers", inactive))
+            .await
+            .status,
+        200
+    );
+    let stale = Login {
+        token: session,
+        sek: vec![0; 32],
+        expiry: String::new(),
+        gstin: gstin.into(),
+        user: "tn_user".into(),
+    };
+    oneshot(
+        &state,
+        authed_get(&stale, "/eivital/v1.04/Master/gstin/29AAACL1111A1ZD"),
+    )
+    .await
+    .assert_error("1005");
+    creds["Password"] = json!("pw-2");
+    oneshot(&state, auth_request(gstin, encrypt_credentials(&creds)))
+        .await
+        .assert_error("1014");
+
+    // Reset restores the start-up master.
+    assert_eq!(
+        oneshot(&state, post("/__emulator__/reset", json!({})))
+            .await
+            .status,
+        200
+    );
+    oneshot(&state, auth_request(gstin, encrypt_credentials(&creds)))
+        .await
+        .assert_error("1017");
+}
+
+#[tokio::test]
+async fn bad_taxpayer_records_are_refused_with_a_reason() {
+    let (state, _) = state();
+    for (body, needle) in [
+        (
+            json!({"Gstin": "33AAACT5555Q1Z0", "StateCode": 33, "AddrPncd": 600001}),
+            "LegalName",
+        ),
+        (
+            json!({"Gstin": "33AAACT5555Q1Z", "LegalName": "X", "StateCode": 33, "AddrPncd": 600001}),
+            "15 characters",
+        ),
+        (
+            json!({"Gstin": "33AAACT5555Q1Z0", "LegalName": "X", "StateCode": 33, "AddrPncd": 600001, "Users": [{"UserName": LARGE_USER, "Password": "x"}]}),
+            "already belongs",
+        ),
+        (json!([1, 2]), "invalid type"),
+    ] {
+        let answer = oneshot(&state, post("/__emulator__/taxpayers", body.clone())).await;
+        assert_eq!(answer.status, 400, "{body}");
+        answer.assert_error("400");
+        let message = answer.body["ErrorDetails"][0]["ErrorMessage"]
+            .as_str()
+            .unwrap();
+        assert!(message.contains(needle), "{body}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn clock_can_be_frozen_and_moved() {
+    let (state, _) = state();
+    let answer = oneshot(
+        &state,
+        post(
+            "/__emulator__/clock",
+            json!({"freeze_at": "2026-04-01 09:00:00", "advance_seconds": 90}),
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.body,
+        json!({"now": "2026-04-01 09:01:30", "frozen": true})
+    );
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    assert_eq!(session.expiry, "2026-04-01 10:01:30");
+    let answer = oneshot(
+        &state,
+        post("/__emulator__/clock", json!({"freeze_at": "01/04/2026"})),
+    )
+    .await;
+    answer.assert_error("400");
+}
+
+#[tokio::test]
+async fn control_namespace_is_loopback_only_by_default() {
+    let (state, _) = state();
+    let mut request = Request::get("/__emulator__/health")
+        .body(Body::empty())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([10, 1, 2, 3], 5000))));
+    let response = irp_emulator::app(state.clone())
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+    let health = oneshot(
+        &state,
+        Request::get("/__emulator__/health")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(health.body["status"], "ok");
+}
+
+#[tokio::test]
+async fn admin_token_guards_every_caller() {
+    let (state, _) = state_with(Settings {
+        admin_token: Some("s3cret".into()),
+        ..Settings::default()
+    });
+    oneshot(
+        &state,
+        Request::get("/__emulator__/health")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .assert_error("403");
+    let wrong = Request::get("/__emulator__/health")
+        .header("authorization", "Bearer nope")
+        .body(Body::empty())
+        .unwrap();
+    oneshot(&state, wrong).await.assert_error("403");
+    let mut remote = Request::get("/__emulator__/health")
+        .header("authorization", "Bearer s3cret")
+        .body(Body::empty())
+        .unwrap();
+    remote
+        .extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([10, 1, 2, 3], 5000))));
+    let response = irp_emulator::app(state.clone())
+        .oneshot(remote)
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}

@@ -1,0 +1,29 @@
+//! One test binary for the emulator's HTTP behaviour.
+//!
+//! - `helpers`: `spawn_app()` on a real port, `oneshot()` through the router, and the
+//!   client-side crypto, written with the RustCrypto crates (not the emulator's AWS-LC code)
+//!   so a bug in the emulator cannot hide behind the same code on both sides.
+//! - `raw_socket`: the protocol spoken with hand-built HTTP/1.1 bytes on a TCP socket.
+//! - `auth`: every authentication error code, table-driven.
+//! - `malformed`: malformed requests of every kind; each gets the IRP envelope and the server
+//!   keeps serving.
+//! - `tokens`: token reuse, forced refresh and expiry on a fixed clock.
+//! - `master`: the GSTIN APIs.
+//! - `admin`: the `/__emulator__/` control namespace and its guard.
+//! - `process`: the `irp-emulator` binary: first stdout line, TLS, graceful shutdown.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod admin;
+mod auth;
+mod helpers;
+mod malformed;
+mod master;
+mod process;
+mod raw_socket;
+mod tokens;

@@ -1,0 +1,148 @@
+//! The `irp-emulator` binary as a user runs it: no flags, port 0, first stdout line, TLS,
+//! graceful shutdown on SIGTERM, and `keys generate`.
+
+use std::{
+    io::{BufRead, BufReader},
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_irp-emulator");
+
+struct Running {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .env_remove("IRP_EMULATOR_ADDR")
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {line:?}"))
+        .to_owned();
+    Running { child, url }
+}
+
+#[cfg(unix)]
+fn terminate(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    for _ in 0..100 {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("emulator did not stop within 5 s of SIGTERM");
+}
+
+#[tokio::test]
+async fn runs_from_anywhere_with_built_in_keys_and_stops_on_sigterm() {
+    let mut running = start(&["--addr", "127.0.0.1:0"]);
+    assert!(
+        running.url.starts_with("http://127.0.0.1:"),
+        "{}",
+        running.url
+    );
+    let health: Value = reqwest::get(format!("{}/__emulator__/health", running.url))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["profile"], "NIC Sandbox");
+    #[cfg(unix)]
+    {
+        terminate(&running.child);
+        assert!(wait_for_exit(&mut running.child).success());
+    }
+}
+
+#[tokio::test]
+async fn tls_with_generated_keys_and_production_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(BIN)
+        .args(["keys", "generate", "--out"])
+        .arg(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let keys_dir = dir.path().to_str().unwrap();
+    let running = start(&[
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--tls",
+        "--keys",
+        keys_dir,
+        "--profile",
+        "production",
+    ]);
+    assert!(
+        running.url.starts_with("https://127.0.0.1:"),
+        "{}",
+        running.url
+    );
+
+    let cert = std::fs::read(dir.path().join("tls-cert.pem")).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&cert).unwrap())
+        .build()
+        .unwrap();
+    let url = running.url.replace("127.0.0.1", "localhost");
+    let sandbox: Value = client
+        .get(format!("{url}/__emulator__/sandbox"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sandbox["issuer"], "NIC");
+    assert_eq!(sandbox["token_lifetime_minutes"], 360);
+    let public = std::fs::read_to_string(dir.path().join("auth-public.pem")).unwrap();
+    assert_eq!(sandbox["auth_public_key_pem"], public.as_str());
+}
+
+#[test]
+fn bad_config_file_is_reported_not_panicked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.toml");
+    std::fs::write(&path, "no_such_key = 1").unwrap();
+    let output = Command::new(BIN)
+        .args(["--config"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown field"), "{stderr}");
+}
