@@ -11,7 +11,7 @@
 //! - [`envelope`]: the only place where cryptography meets HTTP (extractors, responders).
 //! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place.
 //! - [`login`], [`session`]: who may authenticate; tokens and session keys.
-//! - [`taxpayer`], [`gstin`], [`masters`]: the taxpayer master, the GSTIN newtype, code masters.
+//! - [`taxpayer`], [`gstin`], [`irn`], [`masters`]: the taxpayer master, GSTIN and IRN newtypes, code masters.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
@@ -24,6 +24,7 @@ pub mod envelope;
 pub mod error;
 pub mod gstin;
 pub mod headers;
+pub mod irn;
 pub mod keys;
 pub mod login;
 pub mod masters;
