@@ -4,9 +4,17 @@
 //! rebuilt copies (see `emulator/data/README.md`). Keeping them as data rather than code
 //! means a drifted master is fixed by editing a CSV.
 
+mod pins;
+mod rates;
 mod states;
+mod units;
 
-pub use self::states::{State, StateStatus, state};
+pub use self::{
+    pins::{DistanceError, DistanceModel, PinStateCheck, centroid, pin_belongs_to_state},
+    rates::is_gst_rate,
+    states::{State, StateStatus, state},
+    units::is_unit_code,
+};
 
 /// Splits an embedded CSV into records, skipping the header; honours double-quoted fields.
 pub(crate) fn csv_records(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
