@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use time::Duration;
 
+use crate::rules::RuleSettings;
+
 /// Which IRP to imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, Default)]
 #[serde(rename_all = "lowercase")]
@@ -90,6 +92,8 @@ pub struct Settings {
     /// When set, the control namespace requires `Authorization: Bearer <token>` and is open
     /// to any address; when unset it answers only loopback callers.
     pub admin_token: Option<String>,
+    /// Business-rule knobs (`[rules]`).
+    pub rules: RuleSettings,
 }
 
 /// The default client credentials.
@@ -118,6 +122,7 @@ impl Settings {
                 },
             ],
             admin_token: None,
+            rules: RuleSettings::default(),
         }
     }
 
@@ -145,6 +150,9 @@ impl Settings {
         }
         if let Some(clients) = &file.clients {
             self.clients = clients.clone();
+        }
+        if let Some(rules) = &file.rules {
+            self.rules = rules.clone();
         }
     }
 }
@@ -183,6 +191,8 @@ pub struct ConfigFile {
     pub gstin_mismatch_error: Option<GstinMismatch>,
     /// Accepted clients (replaces the defaults).
     pub clients: Option<Vec<ClientCredentials>>,
+    /// Business-rule knobs; keys left out keep their defaults.
+    pub rules: Option<RuleSettings>,
 }
 
 /// Why the configuration file could not be used.

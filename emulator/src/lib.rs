@@ -12,26 +12,39 @@
 //! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place.
 //! - [`login`], [`session`]: who may authenticate; tokens and session keys.
 //! - [`taxpayer`], [`gstin`], [`irn`], [`masters`]: the taxpayer master, GSTIN and IRN newtypes, code masters.
+//! - [`invoice`]: the e-invoice document (typed, canonical order), its schema gate and QR payload.
+//! - [`rules`]: NIC's business rules in evaluation order, with their knobs.
+//! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle.
+//! - [`registry`]: registered IRNs and e-way bills; [`signing`]: the RS256 JWS signer.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
 
+pub mod cancellation;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod envelope;
 pub mod error;
+pub mod ewaybill;
 pub mod gstin;
 pub mod headers;
+pub mod invoice;
 pub mod irn;
 pub mod keys;
 pub mod login;
 pub mod masters;
+pub mod registration;
+pub mod registry;
+pub mod retrieval;
 pub mod routes;
+pub mod rules;
+pub mod samples;
 pub mod secret;
 pub mod server;
 pub mod session;
+pub mod signing;
 pub mod state;
 pub mod taxpayer;
 

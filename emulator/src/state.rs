@@ -12,8 +12,11 @@ use std::{
 use crate::{
     clock::Clock,
     config::Settings,
+    invoice::InvoiceSchema,
     keys::KeySet,
+    registry::Registry,
     session::Sessions,
+    signing::JwsSigner,
     taxpayer::{MasterError, TaxpayerMaster},
 };
 
@@ -32,7 +35,12 @@ pub struct Shared {
     pub keys: KeySet,
     /// The one clock every rule reads.
     pub clock: Clock,
+    /// The compiled invoice schema.
+    pub schema: InvoiceSchema,
+    /// The RS256 signer for invoices and QR codes.
+    pub signer: JwsSigner,
     sessions: Mutex<Sessions>,
+    registry: Mutex<Registry>,
     taxpayers: RwLock<TaxpayerMaster>,
     initial_taxpayers: TaxpayerMaster,
 }
@@ -55,12 +63,16 @@ impl AppState {
         clock: Clock,
         master: TaxpayerMaster,
     ) -> Self {
+        let signer = JwsSigner::new(&keys, settings.issuer());
         Self {
             inner: Arc::new(Shared {
                 settings,
                 keys,
                 clock,
+                schema: InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")),
+                signer,
                 sessions: Mutex::new(Sessions::default()),
+                registry: Mutex::new(Registry::default()),
                 taxpayers: RwLock::new(master.clone()),
                 initial_taxpayers: master,
             }),
@@ -71,6 +83,14 @@ impl AppState {
     pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.inner
             .sessions
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The IRN registry (a short critical section; never hold across `.await`).
+    pub fn registry(&self) -> MutexGuard<'_, Registry> {
+        self.inner
+            .registry
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -91,10 +111,11 @@ impl AppState {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Back to the state at start: initial master, no sessions. The clock is left alone.
+    /// Back to the state at start: initial master, no sessions, no registrations. The clock is left alone.
     pub fn reset(&self) {
         *self.taxpayers_mut() = self.inner.initial_taxpayers.clone();
         self.sessions().clear();
+        *self.registry() = Registry::default();
     }
 }
 

@@ -33,14 +33,19 @@ impl Authenticated {
 
     /// Serialises `data` and encrypts it under the session key.
     pub fn seal<T: Serialize>(&self, data: &T) -> Result<Sealed, ApiError> {
+        Ok(Sealed {
+            data: self.encrypt_json(data)?,
+            info: None,
+        })
+    }
+
+    /// base64(AES-256-ECB(SEK, JSON of `data`)).
+    pub fn encrypt_json<T: Serialize>(&self, data: &T) -> Result<String, ApiError> {
         let json = serde_json::to_vec(data)
             .map_err(|e| ApiError::new(ErrorCode::ApplicationError).caused_by(e))?;
         let sealed = aes_ecb_encrypt(self.sek.expose(), &json)
             .map_err(|e| ApiError::new(ErrorCode::ApplicationError).caused_by(e))?;
-        Ok(Sealed {
-            data: STANDARD.encode(sealed),
-            info: None,
-        })
+        Ok(STANDARD.encode(sealed))
     }
 }
 

@@ -1,13 +1,16 @@
 //! Where cryptography meets HTTP: the IRP envelope in both directions.
 //!
 //! Handlers never see ciphertext. [`Credentials`] turns the RSA-encrypted auth body into a
-//! typed login request; [`Authenticated`] checks the token headers and holds the session
+//! typed login request; [`Encrypted`] decrypts an AES payload under the session key;
+//! [`Authenticated`] checks the token headers and holds the session
 //! key; [`Sealed`] is a success answer whose `Data` is AES-encrypted under that key, and
 //! [`Plain`] one whose `Data` is a plain object (auth only).
 
 mod authenticated;
 mod body;
 mod credentials;
+mod encrypted;
+mod ewb_system;
 
 use axum::{
     Json,
@@ -19,6 +22,9 @@ use serde_json::Value;
 pub use self::authenticated::Authenticated;
 pub use self::body::{BodyRole, read_json_object};
 pub use self::credentials::{Credentials, LoginRequest};
+pub use self::encrypted::Encrypted;
+pub(crate) use self::encrypted::{open_data, parse_payload};
+pub use self::ewb_system::EwbSystemAnswer;
 
 /// The success envelope: `{"Status":1,"Data":…,"ErrorDetails":null,"InfoDtls":…}`.
 #[derive(Serialize)]
@@ -56,9 +62,9 @@ pub struct Sealed {
 }
 
 impl Sealed {
-    /// Adds an `InfoDtls` array to the answer.
-    pub fn with_info(mut self, info: Value) -> Self {
-        self.info = Some(info);
+    /// Adds an `InfoDtls` array to the answer (none when `info` is `None`).
+    pub fn with_info(mut self, info: impl Into<Option<Value>>) -> Self {
+        self.info = info.into();
         self
     }
 }

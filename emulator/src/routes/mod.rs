@@ -2,6 +2,8 @@
 
 mod admin;
 mod auth;
+mod ewaybill;
+mod invoice;
 mod master;
 mod path;
 
@@ -52,6 +54,16 @@ pub fn router(state: AppState) -> Router {
             "/eivital/v1.04/Master/syncgstin/{gstin}",
             get(master::gstin_details),
         )
+        .route("/eicore/v1.03/Invoice", post(invoice::generate))
+        .route("/eicore/v1.03/Invoice/irn/{irn}", get(invoice::by_irn))
+        .route(
+            "/eicore/v1.03/Invoice/irnbydocdetails",
+            get(invoice::by_document),
+        )
+        .route("/eicore/v1.03/Invoice/Cancel", post(invoice::cancel))
+        .route("/eiewb/v1.03/ewaybill", post(ewaybill::generate))
+        .route("/eiewb/v1.03/ewaybill/irn/{irn}", get(ewaybill::details))
+        .route("/ewaybillapi/v1.03/ewayapi", post(ewaybill::cancel))
         .nest("/__emulator__", admin::router(state.clone()))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)

@@ -1,0 +1,90 @@
+//! Cancel IRN: whole-document cancellation by the supplier, inside 24 hours of AckDt, never
+//! while an e-way bill is active. The document number stays burnt (2278 on reuse).
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    clock::format_ist,
+    error::{ApiError, ErrorCode},
+    gstin::Gstin,
+    irn::Irn,
+    registry::IrnStatus,
+    state::AppState,
+};
+
+/// Longest `CnlRem`.
+const MAX_REMARK: usize = 100;
+
+/// The decrypted body of `POST /eicore/v1.03/Invoice/Cancel`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CancelRequest {
+    /// The IRN.
+    pub irn: String,
+    /// Reason, "1" duplicate, "2" data entry mistake, "3" order cancelled, "4" others.
+    pub cnl_rsn: serde_json::Value,
+    /// Remark, at most 100 characters.
+    #[serde(default)]
+    pub cnl_rem: Option<String>,
+}
+
+/// The decrypted `Data` of a cancellation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CancelAnswer {
+    /// The IRN.
+    pub irn: String,
+    /// Cancellation time, IST.
+    pub cancel_date: String,
+}
+
+fn invalid(message: &str) -> ApiError {
+    ApiError::with_message(ErrorCode::InvalidInvoice, message)
+}
+
+/// Cancels an IRN for `caller`.
+pub fn cancel(
+    state: &AppState,
+    caller: &Gstin,
+    request: &CancelRequest,
+) -> Result<CancelAnswer, ApiError> {
+    let irn = Irn::parse(&request.irn).ok_or_else(|| invalid("#/Irn: must be 64 characters"))?;
+    let reason = match &request.cnl_rsn {
+        serde_json::Value::String(s) => s.trim().to_owned(),
+        serde_json::Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    };
+    if !matches!(reason.as_str(), "1" | "2" | "3" | "4") {
+        return Err(invalid("#/CnlRsn: must be 1, 2, 3 or 4"));
+    }
+    let remark = request.cnl_rem.clone().unwrap_or_default();
+    if remark.chars().count() > MAX_REMARK {
+        return Err(invalid("#/CnlRem: at most 100 characters"));
+    }
+
+    let now = state.clock.now();
+    let window = state.settings.rules.cancel_window();
+    let mut registry = state.registry();
+    let record = registry.get_mut(&irn).ok_or(ErrorCode::IrnNotAvailable)?;
+    if !record.belongs_to(caller) {
+        return Err(ErrorCode::NotYourInvoice.into());
+    }
+    if record.status != IrnStatus::Active {
+        return Err(ErrorCode::InvoiceNotActive.into());
+    }
+    if now - record.ack_dt > window {
+        return Err(ErrorCode::CancelWindowClosed.into());
+    }
+    if record.active_ewb().is_some() {
+        return Err(ErrorCode::ActiveEwayBill.into());
+    }
+    record.status = IrnStatus::Cancelled {
+        at: now,
+        reason,
+        remark,
+    };
+    Ok(CancelAnswer {
+        irn: irn.to_string(),
+        cancel_date: format_ist(now),
+    })
+}

@@ -1,0 +1,196 @@
+//! Generate IRN from schema check to signed answer, and the answer shared with Get IRN.
+//!
+//! Order, as NIC documents it: schema → business rules → duplicate check → IRN → AckNo and
+//! AckDt → signed invoice and QR → optional e-way bill (whose failure becomes `EWBERR`
+//! information, not an error) → answer.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::{
+    clock::{IST, format_ist},
+    error::{ApiError, ErrorCode},
+    ewaybill,
+    gstin::Gstin,
+    invoice::{Invoice, QrData, to_dotnet_json},
+    irn::{FinancialYear, Irn},
+    registry::{Conflict, IrnRecord, IrnStatus, Signed},
+    rules::{self, Context},
+    state::AppState,
+};
+
+/// The decrypted `Data` of Generate IRN and Get IRN, keys in NIC's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct IrnAnswer {
+    /// 15-digit acknowledgement number.
+    pub ack_no: u64,
+    /// Acknowledgement time, IST.
+    pub ack_dt: String,
+    /// The IRN.
+    pub irn: String,
+    /// RS256 JWS of the canonical invoice.
+    pub signed_invoice: String,
+    /// RS256 JWS of the QR payload.
+    #[serde(rename = "SignedQRCode")]
+    pub signed_qr_code: String,
+    /// `ACT` or `CNL`.
+    pub status: String,
+    /// E-way bill number, when one exists.
+    pub ewb_no: Option<u64>,
+    /// E-way bill time.
+    pub ewb_dt: Option<String>,
+    /// E-way bill validity.
+    pub ewb_valid_till: Option<String>,
+    /// Remarks (always null).
+    pub remarks: Option<String>,
+}
+
+impl IrnAnswer {
+    /// The answer for a completed registration.
+    pub fn of(record: &IrnRecord) -> Self {
+        let signed = record.signed.as_ref();
+        let ewb = record.active_ewb();
+        Self {
+            ack_no: record.ack_no,
+            ack_dt: format_ist(record.ack_dt),
+            irn: record.irn.to_string(),
+            signed_invoice: signed.map(|s| s.invoice.clone()).unwrap_or_default(),
+            signed_qr_code: signed.map(|s| s.qr.clone()).unwrap_or_default(),
+            status: record.status.code().to_owned(),
+            ewb_no: ewb.map(|e| e.ewb_no),
+            ewb_dt: ewb.map(|e| format_ist(e.generated)),
+            ewb_valid_till: ewb.and_then(|e| e.valid_till).map(format_ist),
+            remarks: None,
+        }
+    }
+}
+
+/// A successful registration: the answer and any `InfoDtls`.
+#[derive(Debug)]
+pub struct Registered {
+    /// `Data`.
+    pub answer: IrnAnswer,
+    /// `InfoDtls` (EWBPPD or EWBERR).
+    pub info: Option<Value>,
+}
+
+fn conflict_error(conflict: Conflict) -> ApiError {
+    match conflict {
+        Conflict::Duplicate {
+            ack_no,
+            ack_dt,
+            irn,
+        } => ApiError::new(ErrorCode::DuplicateIrn).with_info(json!([{
+            "InfCd": "DUPIRN",
+            "Desc": { "AckNo": ack_no, "AckDt": format_ist(ack_dt), "Irn": irn.as_str() }
+        }])),
+        Conflict::Cancelled => ApiError::new(ErrorCode::CancelledDocumentNumber),
+    }
+}
+
+fn internal(cause: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::ApplicationError).caused_by(cause)
+}
+
+/// Generate IRN for `caller` from the decrypted request JSON.
+pub fn generate(
+    state: &AppState,
+    caller: &Gstin,
+    mut document: Value,
+) -> Result<Registered, ApiError> {
+    state.schema.check(&mut document)?;
+    let mut invoice = Invoice::deserialize(&document).map_err(|e| {
+        ApiError::with_message(ErrorCode::InvalidInvoice, format!("Invalid invoice: {e}"))
+    })?;
+    drop(document);
+    let now = state.clock.now();
+    let rules = &state.settings.rules;
+    let accepted = {
+        let taxpayers = state.taxpayers();
+        let ctx = Context {
+            rules,
+            strict_gstin: state.settings.strict_gstin_check_digit,
+            taxpayers: &taxpayers,
+            caller,
+            today: now.to_offset(IST).date(),
+        };
+        rules::validate(&ctx, &invoice)?
+    };
+    let irn = Irn::derive(
+        &accepted.seller,
+        FinancialYear::of(accepted.doc_date),
+        accepted.doc_type,
+        &invoice.doc_dtls.no,
+        rules.doc_no_case.into(),
+    );
+    invoice.irn = Some(irn.to_string());
+    invoice.ack_dt = Some(format_ist(now));
+    for item in &mut invoice.item_list {
+        item.item_no = 0;
+    }
+    let operator = invoice.tran_dtls.ecm_gstin.clone();
+
+    let mut shared = None;
+    state
+        .registry()
+        .reserve(&irn, now, |ack_no| {
+            invoice.ack_no = Some(ack_no);
+            let invoice = Arc::new(invoice);
+            shared = Some(Arc::clone(&invoice));
+            IrnRecord {
+                irn: irn.clone(),
+                ack_no,
+                ack_dt: now,
+                supplier: accepted.seller.clone(),
+                operator,
+                invoice,
+                signed: None,
+                status: IrnStatus::Active,
+                ewb: None,
+            }
+        })
+        .map_err(conflict_error)?;
+    let invoice = shared.ok_or_else(|| internal("reservation kept no invoice"))?;
+
+    let signed = sign(state, &invoice);
+    let mut registry = state.registry();
+    let signed = match signed {
+        Ok(signed) => signed,
+        Err(e) => {
+            registry.abandon(&irn);
+            return Err(e);
+        }
+    };
+    registry.complete(&irn, signed);
+    drop(registry);
+
+    let info = match &invoice.ewb_dtls {
+        None => None,
+        Some(transport) => match ewaybill::generate(state, caller, &irn, transport, None, None) {
+            Ok(made) => made.info,
+            Err(e) => Some(json!([{ "InfCd": "EWBERR", "Desc": e.details() }])),
+        },
+    };
+    let registry = state.registry();
+    let record = registry
+        .get(&irn)
+        .ok_or_else(|| internal("registration vanished"))?;
+    Ok(Registered {
+        answer: IrnAnswer::of(record),
+        info,
+    })
+}
+
+/// Signs the canonical invoice and its QR payload.
+fn sign(state: &AppState, invoice: &Invoice) -> Result<Signed, ApiError> {
+    let key = &state.keys.signing;
+    let data = to_dotnet_json(invoice).map_err(internal)?;
+    let qr = to_dotnet_json(&QrData::of(invoice)).map_err(internal)?;
+    Ok(Signed {
+        invoice: state.signer.sign(key, &data).map_err(internal)?,
+        qr: state.signer.sign(key, &qr).map_err(internal)?,
+    })
+}
