@@ -17,7 +17,7 @@ use crate::{
     invoice::{Invoice, QrData, to_dotnet_json},
     irn::{FinancialYear, Irn},
     registry::{Conflict, IrnRecord, IrnStatus, Signed},
-    rules::{self, Context},
+    rules::{self, Accepted, Context},
     state::AppState,
 };
 
@@ -95,30 +95,35 @@ fn internal(cause: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::ApplicationError).caused_by(cause)
 }
 
-/// Generate IRN for `caller` from the decrypted request JSON.
-pub fn generate(
+/// Schema and business rules only: the invoice as accepted, or the IRP's error answer.
+/// Nothing is registered; [`generate`] runs this first.
+pub fn check(
     state: &AppState,
     caller: &Gstin,
     mut document: Value,
-) -> Result<Registered, ApiError> {
+) -> Result<(Invoice, Accepted), ApiError> {
     state.schema.check(&mut document)?;
-    let mut invoice = Invoice::deserialize(&document).map_err(|e| {
+    let invoice = Invoice::deserialize(&document).map_err(|e| {
         ApiError::with_message(ErrorCode::InvalidInvoice, format!("Invalid invoice: {e}"))
     })?;
     drop(document);
-    let now = state.clock.now();
-    let rules = &state.settings.rules;
-    let accepted = {
-        let taxpayers = state.taxpayers();
-        let ctx = Context {
-            rules,
-            strict_gstin: state.settings.strict_gstin_check_digit,
-            taxpayers: &taxpayers,
-            caller,
-            today: now.to_offset(IST).date(),
-        };
-        rules::validate(&ctx, &invoice)?
+    let taxpayers = state.taxpayers();
+    let ctx = Context {
+        rules: &state.settings.rules,
+        strict_gstin: state.settings.strict_gstin_check_digit,
+        taxpayers: &taxpayers,
+        caller,
+        today: state.clock.now().to_offset(IST).date(),
     };
+    let accepted = rules::validate(&ctx, &invoice)?;
+    Ok((invoice, accepted))
+}
+
+/// Generate IRN for `caller` from the decrypted request JSON.
+pub fn generate(state: &AppState, caller: &Gstin, document: Value) -> Result<Registered, ApiError> {
+    let now = state.clock.now();
+    let (mut invoice, accepted) = check(state, caller, document)?;
+    let rules = &state.settings.rules;
     let irn = Irn::derive(
         &accepted.seller,
         FinancialYear::of(accepted.doc_date),

@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use aes::cipher::{BlockDecryptMut, KeyInit, block_padding::Pkcs7};
+use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, block_padding::Pkcs7};
 use axum::{
     body::Body,
     extract::ConnectInfo,
@@ -134,6 +134,27 @@ pub(crate) fn aes_decrypt(key: &[u8], ciphertext: &[u8]) -> Vec<u8> {
             .unwrap(),
         n => panic!("no AES-{}", n * 8),
     }
+}
+
+/// AES-256-ECB-PKCS7 encryption under a session key (RustCrypto).
+pub(crate) fn aes_encrypt(key: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    ecb::Encryptor::<aes::Aes256>::new_from_slice(key)
+        .unwrap()
+        .encrypt_padded_vec_mut::<Pkcs7>(plaintext)
+}
+
+/// An authenticated POST whose `Data` is `payload` sealed under the session key.
+pub(crate) fn authed_post(login: &Login, path: &str, payload: &Value) -> Request<Body> {
+    let sealed = STANDARD.encode(aes_encrypt(&login.sek, payload.to_string().as_bytes()));
+    Request::post(path)
+        .header("client_id", CLIENT_ID)
+        .header("client_secret", CLIENT_SECRET)
+        .header("Gstin", &login.gstin)
+        .header("user_name", &login.user)
+        .header("AuthToken", &login.token)
+        .header("Content-Type", "application/json")
+        .body(Body::from(json!({ "Data": sealed }).to_string()))
+        .unwrap()
 }
 
 /// A logged-in session as a client holds it.

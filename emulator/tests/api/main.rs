@@ -8,6 +8,9 @@
 //! - `malformed`: malformed requests of every kind; each gets the IRP envelope and the server
 //!   keeps serving.
 //! - `tokens`: token reuse, forced refresh and expiry on a fixed clock.
+//! - `invoice`: Generate, Get and Cancel IRN; signatures checked with an independent JWT
+//!   library against the published certificate; duplicates, concurrency, clock windows.
+//! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
 //! - `process`: the `irp-emulator` binary: first stdout line, TLS, graceful shutdown.
@@ -21,7 +24,9 @@
 
 mod admin;
 mod auth;
+mod ewaybill;
 mod helpers;
+mod invoice;
 mod malformed;
 mod master;
 mod process;
