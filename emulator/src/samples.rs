@@ -20,6 +20,9 @@ pub const BUYER_KA: &str = "29AAACB3333C1Z7";
 pub const BUYER_MH: &str = "27AAACB4444D1Z3";
 /// An SEZ unit in Karnataka.
 pub const SEZ_UNIT: &str = "29AAACZ5555E1Z3";
+/// An SEZ developer in Karnataka: its supplies are inter-state (IGST Act s. 7(5)(b)), so
+/// it charges IGST even to a buyer in its own state.
+pub const SEZ_DEVELOPER: &str = "29AAACD6666F1ZH";
 
 /// One line of a sample.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +161,11 @@ fn buyer(spec: &InvoiceSpec) -> Value {
 /// The request JSON for `spec`.
 pub fn invoice(spec: &InvoiceSpec) -> Value {
     let export = spec.supply.is_export();
-    let igst = export || spec.supply.is_sez() || spec.igst_on_intra || spec.inter_state;
+    let igst = export
+        || spec.supply.is_sez()
+        || spec.igst_on_intra
+        || spec.inter_state
+        || spec.seller == SEZ_DEVELOPER;
     let without_payment = matches!(
         spec.supply,
         SupplyType::ExportWithoutPayment | SupplyType::SezWithoutPayment
