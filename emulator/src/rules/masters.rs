@@ -110,7 +110,9 @@ fn check_caller(ctx: &Context<'_>, invoice: &Invoice, seller: &Taxpayer, finding
 /// Registered and not cancelled on `date` (3029, 3074–3079).
 fn active_on(taxpayer: &Taxpayer, date: Date, findings: &mut Findings) {
     let gstin = taxpayer.gstin.as_str();
-    let shown = date.to_string();
+    let shown = date
+        .format(time::macros::format_description!("[day]/[month]/[year]"))
+        .unwrap_or_default();
     match taxpayer.status {
         TaxpayerStatus::Active | TaxpayerStatus::Provisional => {
             if date < taxpayer.registered_on {
