@@ -27,6 +27,8 @@ use crate::{
 const FOREIGN_PIN: u32 = 999_999;
 /// The state code of a foreign party.
 const FOREIGN_STATE: u8 = 96;
+/// The largest distance an e-way bill may carry (the schema's limit).
+const MAX_DISTANCE_KM: u32 = 4000;
 
 /// A ship-to or dispatch-from address of the e-way bill request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -131,7 +133,10 @@ pub struct EwbMade {
 pub fn valid_till(generated: OffsetDateTime, distance_km: u32, odc: bool) -> OffsetDateTime {
     let per_day = if odc { 20 } else { 200 };
     let days = distance_km.div_ceil(per_day).max(1);
-    let date = generated.to_offset(IST).date() + Duration::days(days.into());
+    let start = generated.to_offset(IST).date();
+    let date = start
+        .checked_add(Duration::days(days.into()))
+        .unwrap_or(Date::MAX);
     date.with_time(Time::from_hms(23, 59, 0).unwrap_or(Time::MIDNIGHT))
         .assume_offset(IST)
 }
@@ -291,6 +296,14 @@ fn distance(
     to: Place,
     f: &mut Findings,
 ) -> (u32, Option<String>) {
+    if given < 0.0 || given.is_nan() {
+        f.add(ErrorCode::EwbDistanceOutOfRange, &[]);
+        return (0, None);
+    }
+    if given > f64::from(MAX_DISTANCE_KM) {
+        f.add(ErrorCode::EwbDistanceTooHigh, &[]);
+        return (0, None);
+    }
     if given > 0.0 {
         return (given.round() as u32, None);
     }
@@ -507,6 +520,8 @@ mod tests {
             format_ist(valid_till(generated, 41, true)),
             "2025-03-18 23:59:00"
         );
+        // No overflow, whatever the distance.
+        assert_eq!(valid_till(generated, u32::MAX, true).date(), Date::MAX);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use time::OffsetDateTime;
 
 use crate::{
     clock::{IST, format_ist},
@@ -100,7 +101,17 @@ fn internal(cause: impl std::fmt::Display) -> ApiError {
 pub fn check(
     state: &AppState,
     caller: &Gstin,
+    document: Value,
+) -> Result<(Invoice, Accepted), ApiError> {
+    check_at(state, caller, document, state.clock.now())
+}
+
+/// [`check`] with "today" taken from `now`, so Generate reads the clock once.
+fn check_at(
+    state: &AppState,
+    caller: &Gstin,
     mut document: Value,
+    now: OffsetDateTime,
 ) -> Result<(Invoice, Accepted), ApiError> {
     state.schema.check(&mut document)?;
     let invoice = Invoice::deserialize(&document).map_err(|e| {
@@ -113,7 +124,7 @@ pub fn check(
         strict_gstin: state.settings.strict_gstin_check_digit,
         taxpayers: &taxpayers,
         caller,
-        today: state.clock.now().to_offset(IST).date(),
+        today: now.to_offset(IST).date(),
     };
     let accepted = rules::validate(&ctx, &invoice)?;
     Ok((invoice, accepted))
@@ -122,7 +133,7 @@ pub fn check(
 /// Generate IRN for `caller` from the decrypted request JSON.
 pub fn generate(state: &AppState, caller: &Gstin, document: Value) -> Result<Registered, ApiError> {
     let now = state.clock.now();
-    let (mut invoice, accepted) = check(state, caller, document)?;
+    let (mut invoice, accepted) = check_at(state, caller, document, now)?;
     let rules = &state.settings.rules;
     let irn = Irn::derive(
         &accepted.seller,
@@ -133,9 +144,6 @@ pub fn generate(state: &AppState, caller: &Gstin, document: Value) -> Result<Reg
     );
     invoice.irn = Some(irn.to_string());
     invoice.ack_dt = Some(format_ist(now));
-    for item in &mut invoice.item_list {
-        item.item_no = 0;
-    }
     let operator = invoice.tran_dtls.ecm_gstin.clone();
 
     let mut shared = None;

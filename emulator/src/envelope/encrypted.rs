@@ -13,7 +13,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use super::{Authenticated, BodyRole, body::field, read_json_object};
+use super::{Authenticated, BodyRole, field, read_json_object};
 use crate::{
     crypto::aes_ecb_decrypt,
     error::{ApiError, ErrorCode},

@@ -20,6 +20,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use self::authenticated::Authenticated;
+pub(crate) use self::body::field;
 pub use self::body::{BodyRole, read_json_object};
 pub use self::credentials::{Credentials, LoginRequest};
 pub use self::encrypted::Encrypted;

@@ -214,6 +214,8 @@ error_codes! {
     EwbVehicleRequired = "4011",
     /// 4012: rail/air without transport document number.
     EwbTransDocRequired = "4012",
+    /// 4013: the given distance is out of range.
+    EwbDistanceOutOfRange = "4013",
     /// 4014: malformed vehicle number.
     EwbInvalidVehicle = "4014",
     /// 4015: the GSTIN is blocked for e-way bills.

@@ -11,8 +11,8 @@ use super::IrpPath;
 use crate::{
     clock::IST,
     envelope::{
-        Authenticated, BodyRole, Encrypted, EwbSystemAnswer, Sealed, open_data, parse_payload,
-        read_json_object,
+        Authenticated, BodyRole, Encrypted, EwbSystemAnswer, Sealed, field, open_data,
+        parse_payload, read_json_object,
     },
     error::{ApiError, ErrorCode},
     ewaybill::{self, EwbRequest},
@@ -87,19 +87,13 @@ async fn cancel_inner(state: &AppState, request: Request) -> Result<String, &'st
     )
     .await
     .map_err(|_| INVALID_JSON)?;
-    let action = object
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("action"))
-        .and_then(|(_, v)| v.as_str())
+    let action = field(&object, "action")
+        .and_then(|v| v.as_str())
         .map(str::trim);
     if action.is_none_or(|a| !a.eq_ignore_ascii_case("CANEWB")) {
         return Err(INVALID_JSON);
     }
-    let data = object
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("data"))
-        .map(|(_, v)| v);
-    let plain = open_data(&auth, data).map_err(|_| DECRYPTION_FAILED)?;
+    let plain = open_data(&auth, field(&object, "data")).map_err(|_| DECRYPTION_FAILED)?;
     let request: CancelEwb = parse_payload(&plain).map_err(|_| INVALID_JSON)?;
     let reason_ok = match &request.cancel_rsn_code {
         serde_json::Value::Number(n) => matches!(n.as_u64(), Some(1..=4)),

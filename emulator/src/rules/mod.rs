@@ -114,11 +114,6 @@ impl Findings {
         self.0.is_empty()
     }
 
-    /// The codes found, in order.
-    pub fn codes(&self) -> Vec<ErrorCode> {
-        self.0.iter().map(|(c, _)| *c).collect()
-    }
-
     pub(crate) fn into_error(self) -> Option<ApiError> {
         let mut entries = self.0.into_iter();
         let (code, message) = entries.next()?;
@@ -197,12 +192,4 @@ fn fail(findings: Findings) -> ApiError {
     findings
         .into_error()
         .unwrap_or_else(|| ApiError::new(ErrorCode::InvalidInvoice))
-}
-
-/// The codes `validate` would answer with (empty when accepted); for tests and tools.
-pub fn violations(ctx: &Context<'_>, invoice: &Invoice) -> Vec<String> {
-    match validate(ctx, invoice) {
-        Ok(_) => Vec::new(),
-        Err(e) => e.details().iter().map(|d| d.error_code.clone()).collect(),
-    }
 }

@@ -299,6 +299,16 @@ async fn ewb_rules_table() {
             "4035",
         ),
         ("unknown IRN", road(&"2".repeat(64), 100), "4003"),
+        (
+            "distance beyond the schema limit",
+            with(&goods, json!({"Distance": 1e12})),
+            "4038",
+        ),
+        (
+            "negative distance",
+            with(&goods, json!({"Distance": -5})),
+            "4013",
+        ),
     ];
     for (name, body, code) in cases {
         let answer = oneshot(&state, authed_post(&session, EWB, &body)).await;

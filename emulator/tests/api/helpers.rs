@@ -146,12 +146,7 @@ pub(crate) fn aes_encrypt(key: &[u8], plaintext: &[u8]) -> Vec<u8> {
 /// An authenticated POST whose `Data` is `payload` sealed under the session key.
 pub(crate) fn authed_post(login: &Login, path: &str, payload: &Value) -> Request<Body> {
     let sealed = STANDARD.encode(aes_encrypt(&login.sek, payload.to_string().as_bytes()));
-    Request::post(path)
-        .header("client_id", CLIENT_ID)
-        .header("client_secret", CLIENT_SECRET)
-        .header("Gstin", &login.gstin)
-        .header("user_name", &login.user)
-        .header("AuthToken", &login.token)
+    with_session(Request::post(path), login)
         .header("Content-Type", "application/json")
         .body(Body::from(json!({ "Data": sealed }).to_string()))
         .unwrap()
@@ -193,14 +188,22 @@ pub(crate) async fn login(state: &AppState, gstin: &str, user: &str, force: bool
     }
 }
 
-/// An authenticated GET with the usual headers.
-pub(crate) fn authed_get(login: &Login, path: &str) -> Request<Body> {
-    Request::get(path)
+/// The client, user and token headers of a session.
+fn with_session(
+    builder: axum::http::request::Builder,
+    login: &Login,
+) -> axum::http::request::Builder {
+    builder
         .header("client_id", CLIENT_ID)
         .header("client_secret", CLIENT_SECRET)
         .header("Gstin", &login.gstin)
         .header("user_name", &login.user)
         .header("AuthToken", &login.token)
+}
+
+/// An authenticated GET with the usual headers.
+pub(crate) fn authed_get(login: &Login, path: &str) -> Request<Body> {
+    with_session(Request::get(path), login)
         .body(Body::empty())
         .unwrap()
 }
