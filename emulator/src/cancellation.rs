@@ -8,7 +8,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     gstin::Gstin,
     irn::Irn,
-    registry::IrnStatus,
+    registry::{IrnRecord, IrnStatus},
     state::AppState,
 };
 
@@ -43,7 +43,7 @@ fn invalid(message: &str) -> ApiError {
 }
 
 /// Cancels an IRN for `caller`.
-pub fn cancel(
+pub async fn cancel(
     state: &AppState,
     caller: &Gstin,
     request: &CancelRequest,
@@ -64,8 +64,10 @@ pub fn cancel(
 
     let now = state.clock.now();
     let window = state.settings.rules.cancel_window();
-    let mut registry = state.registry();
-    let record = registry.get_mut(&irn).ok_or(ErrorCode::IrnNotAvailable)?;
+    let record = state
+        .registry
+        .get(&irn)?
+        .ok_or(ErrorCode::IrnNotAvailable)?;
     if !record.belongs_to(caller) {
         return Err(ErrorCode::NotYourInvoice.into());
     }
@@ -78,11 +80,16 @@ pub fn cancel(
     if record.active_ewb().is_some() {
         return Err(ErrorCode::ActiveEwayBill.into());
     }
-    record.status = IrnStatus::Cancelled {
-        at: now,
-        reason,
-        remark,
-    };
+    // The checks above ran on a snapshot; the update re-checks them atomically, and a
+    // request that lost a race is answered from the state it lost to.
+    if !state.registry.cancel(&irn, now, reason, remark).await? {
+        let now_is = state.registry.get(&irn)?;
+        return Err(match now_is.as_ref().map(IrnRecord::active_ewb) {
+            Some(Some(_)) => ErrorCode::ActiveEwayBill,
+            _ => ErrorCode::InvoiceNotActive,
+        }
+        .into());
+    }
     Ok(CancelAnswer {
         irn: irn.to_string(),
         cancel_date: format_ist(now),

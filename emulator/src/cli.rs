@@ -1,10 +1,17 @@
-//! The `irp-emulator` command line: `serve` (the default) and `keys generate`.
+//! The `irp-emulator` command line: `serve` (the default), `keys generate`, and
+//! `state export|import`.
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::{ConfigError, ConfigFile, Profile, Settings};
+use crate::{
+    config::{ConfigError, ConfigFile, Profile, Settings},
+    store::{Location, StoreOptions, Synchronous},
+};
+
+/// The data directory used when none is given.
+pub const DEFAULT_DATA_DIR: &str = ".irp-emulator";
 
 /// Local emulator of the GST e-invoice IRP (NIC API v1.03/v1.04). Uses TEST keys by default.
 #[derive(Debug, Parser)]
@@ -28,6 +35,34 @@ pub enum Command {
         /// The keys action.
         #[command(subcommand)]
         action: KeysCommand,
+    },
+    /// Export or import the state of a data directory.
+    State {
+        /// The state action.
+        #[command(subcommand)]
+        action: StateCommand,
+    },
+}
+
+/// `state` actions. The file is the SQLite database itself (versioned by its schema).
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Copy the state to FILE (safe while a server runs on the directory).
+    Export {
+        /// The data directory.
+        #[arg(long, env = "IRP_EMULATOR_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+        data_dir: PathBuf,
+        /// Where to write.
+        file: PathBuf,
+    },
+    /// Replace the state with FILE (an export; older versions are migrated). The server
+    /// must be stopped.
+    Import {
+        /// The data directory.
+        #[arg(long, env = "IRP_EMULATOR_DATA_DIR", default_value = DEFAULT_DATA_DIR)]
+        data_dir: PathBuf,
+        /// The export to read.
+        file: PathBuf,
     },
 }
 
@@ -66,6 +101,17 @@ pub struct ServeArgs {
     /// Require this bearer token on /__emulator__/ (and open it beyond loopback).
     #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
     pub admin_token: Option<String>,
+    /// Where state is kept [default: ./.irp-emulator].
+    #[arg(
+        long,
+        env = "IRP_EMULATOR_DATA_DIR",
+        value_name = "DIR",
+        conflicts_with = "in_memory"
+    )]
+    pub data_dir: Option<PathBuf>,
+    /// Keep state in memory only (lost when the emulator stops).
+    #[arg(long, env = "IRP_EMULATOR_IN_MEMORY")]
+    pub in_memory: bool,
 }
 
 /// `serve` options after merging flags, environment, file and defaults.
@@ -81,6 +127,10 @@ pub struct ServeConfig {
     pub log: String,
     /// Behaviour settings.
     pub settings: Settings,
+    /// Where state is kept.
+    pub state: Location,
+    /// Store tuning.
+    pub store: StoreOptions,
 }
 
 impl ServeArgs {
@@ -106,6 +156,19 @@ impl ServeArgs {
                 .or_else(|| file.log.clone())
                 .unwrap_or_else(|| "info".into()),
             settings,
+            state: if self.in_memory || file.in_memory.unwrap_or(false) {
+                Location::Memory
+            } else {
+                Location::Dir(
+                    self.data_dir
+                        .or_else(|| file.data_dir.clone())
+                        .unwrap_or_else(|| DEFAULT_DATA_DIR.into()),
+                )
+            },
+            store: StoreOptions {
+                synchronous: file.synchronous.unwrap_or(Synchronous::Full),
+                ..StoreOptions::default()
+            },
         })
     }
 }
@@ -135,6 +198,9 @@ mod tests {
         assert_eq!(config.addr, "127.0.0.1:0");
         assert_eq!(config.settings.profile, Profile::Production);
         assert_eq!(config.log, "debug");
+        assert_eq!(config.state, Location::Dir(DEFAULT_DATA_DIR.into()));
+        let memory = Cli::try_parse_from(["irp-emulator", "--in-memory"]).unwrap();
+        assert_eq!(memory.serve.resolve().unwrap().state, Location::Memory);
     }
 
     #[test]
@@ -144,6 +210,13 @@ mod tests {
             cli.command,
             Some(Command::Keys {
                 action: KeysCommand::Generate { .. }
+            })
+        ));
+        let cli = Cli::try_parse_from(["irp-emulator", "state", "export", "out.sqlite"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::State {
+                action: StateCommand::Export { .. }
             })
         ));
         let cli =

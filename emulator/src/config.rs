@@ -10,6 +10,7 @@ use serde::Deserialize;
 use time::Duration;
 
 use crate::rules::RuleSettings;
+use crate::store::Synchronous;
 
 /// Which IRP to imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, Default)]
@@ -193,6 +194,12 @@ pub struct ConfigFile {
     pub clients: Option<Vec<ClientCredentials>>,
     /// Business-rule knobs; keys left out keep their defaults.
     pub rules: Option<RuleSettings>,
+    /// State directory.
+    pub data_dir: Option<PathBuf>,
+    /// Keep state in memory only.
+    pub in_memory: Option<bool>,
+    /// `"full"`, `"normal"` or `"off"`: how hard a commit waits for the disk.
+    pub synchronous: Option<Synchronous>,
 }
 
 /// Why the configuration file could not be used.

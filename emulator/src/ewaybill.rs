@@ -20,6 +20,7 @@ use crate::{
     registry::{EwayBill, IrnStatus},
     rules::{Findings, SupplyType, parse_date, state_code},
     state::AppState,
+    store::StoreError,
     taxpayer::BlockStatus,
 };
 
@@ -325,7 +326,7 @@ fn distance(
 }
 
 /// Generates the e-way bill of a registered IRN for `caller`.
-pub fn generate(
+pub async fn generate(
     state: &AppState,
     caller: &Gstin,
     irn: &Irn,
@@ -344,8 +345,10 @@ pub fn generate(
         ..DistanceModel::default()
     };
 
-    let mut registry = state.registry();
-    let record = registry.get(irn).ok_or(ErrorCode::EwbIrnNotAvailable)?;
+    let record = state
+        .registry
+        .get(irn)?
+        .ok_or(ErrorCode::EwbIrnNotAvailable)?;
     if !record.belongs_to(caller) {
         return Err(ErrorCode::EwbNotAuthorised.into());
     }
@@ -355,7 +358,10 @@ pub fn generate(
     if record.active_ewb().is_some() {
         return Err(ErrorCode::EwbAlreadyGenerated.into());
     }
-    let invoice = &record.invoice;
+    let invoice = &state
+        .registry
+        .invoice(irn)?
+        .ok_or(ErrorCode::EwbIrnNotAvailable)?;
     let mut f = Findings::default();
     if blocked {
         f.add(ErrorCode::EwbBlocked, &[caller.as_str()]);
@@ -386,7 +392,9 @@ pub fn generate(
         .as_deref()
         .is_some_and(|v| v.eq_ignore_ascii_case("O"));
     let validity = part_b.then(|| valid_till(now, km, odc));
-    let ewb_no = registry
+    // Attaching re-checks "active IRN, no active e-way bill" atomically.
+    let ewb_no = state
+        .registry
         .attach_ewb(irn, |ewb_no| EwayBill {
             ewb_no,
             generated: now,
@@ -394,7 +402,8 @@ pub fn generate(
             distance_km: km,
             cancelled: None,
         })
-        .ok_or(ErrorCode::EwbIrnNotAvailable)?;
+        .await?
+        .ok_or(ErrorCode::EwbAlreadyGenerated)?;
     Ok(EwbMade {
         answer: EwbAnswer {
             ewb_no,
@@ -424,8 +433,7 @@ pub struct EwbDetails {
 
 /// The e-way bill of an IRN.
 pub fn details(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<EwbDetails, ApiError> {
-    let registry = state.registry();
-    let record = registry.get(irn).ok_or(ErrorCode::EwbNotFound)?;
+    let record = state.registry.get(irn)?.ok_or(ErrorCode::EwbNotFound)?;
     if !record.belongs_to(caller) {
         return Err(ErrorCode::EwbNotAuthorised.into());
     }
@@ -462,32 +470,48 @@ impl EwbCancelError {
 }
 
 /// Cancels an e-way bill; returns the cancellation time.
-pub fn cancel(
+pub async fn cancel(
     state: &AppState,
     caller: &Gstin,
     ewb_no: u64,
 ) -> Result<OffsetDateTime, EwbCancelError> {
     let now = state.clock.now();
     let window = state.settings.rules.cancel_window();
-    let mut registry = state.registry();
-    let irn = registry
+    let unavailable = |e: StoreError| {
+        tracing::error!("e-way bill cancel: {e}");
+        EwbCancelError::NotFound
+    };
+    let irn = state
+        .registry
         .irn_of_ewb(ewb_no)
-        .cloned()
+        .map_err(unavailable)?
         .ok_or(EwbCancelError::NotFound)?;
-    let record = registry.get_mut(&irn).ok_or(EwbCancelError::NotFound)?;
+    let record = state
+        .registry
+        .get(&irn)
+        .map_err(unavailable)?
+        .ok_or(EwbCancelError::NotFound)?;
     if !record.belongs_to(caller) {
         return Err(EwbCancelError::NotYoursOrCancelled);
     }
     let ewb = record
         .ewb
-        .as_mut()
+        .as_ref()
         .filter(|e| e.ewb_no == ewb_no && e.cancelled.is_none())
         .ok_or(EwbCancelError::NotYoursOrCancelled)?;
     if now - ewb.generated > window {
         return Err(EwbCancelError::WindowClosed);
     }
-    ewb.cancelled = Some(now);
-    Ok(now)
+    if state
+        .registry
+        .cancel_ewb(ewb_no, now)
+        .await
+        .map_err(unavailable)?
+    {
+        Ok(now)
+    } else {
+        Err(EwbCancelError::NotYoursOrCancelled)
+    }
 }
 
 #[cfg(test)]

@@ -46,6 +46,7 @@ pub mod server;
 pub mod session;
 pub mod signing;
 pub mod state;
+pub mod store;
 pub mod taxpayer;
 
 pub use crate::routes::router;

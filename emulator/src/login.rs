@@ -7,7 +7,7 @@ use crate::{
     config::{CredentialErrors, Settings},
     envelope::LoginRequest,
     error::{ApiError, ErrorCode},
-    session::{Identity, Session, Sessions},
+    session::{Identity, Login, Sessions},
     taxpayer::TaxpayerMaster,
 };
 
@@ -18,7 +18,7 @@ pub fn login(
     settings: &Settings,
     request: &LoginRequest,
     now: OffsetDateTime,
-) -> Result<Session, ApiError> {
+) -> Result<Login, ApiError> {
     let bad_credentials = |specific: ErrorCode| match settings.credential_errors {
         CredentialErrors::Specific => ApiError::new(specific),
         CredentialErrors::Generic => ApiError::new(ErrorCode::InvalidLoginCredentials),

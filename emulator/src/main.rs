@@ -3,10 +3,11 @@
 use anyhow::Context;
 use clap::Parser;
 use irp_emulator::{
-    cli::{Cli, Command, KeysCommand, ServeArgs},
+    cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand},
     clock::Clock,
     keys::{KeyPems, KeySet},
     state::AppState,
+    store::{self, Location, Store},
 };
 
 #[tokio::main]
@@ -20,6 +21,7 @@ async fn main() -> anyhow::Result<()> {
             println!("wrote a TEST key set to {}", out.display());
             Ok(())
         }
+        Some(Command::State { action }) => state_command(action),
         Some(Command::Serve(args)) => run(args).await,
         None => run(cli.serve).await,
     }
@@ -38,8 +40,13 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         None => KeyPems::embedded(),
     };
     let keys = KeySet::from_pems(pems).context("loading keys")?;
-    let state =
-        AppState::new(config.settings, keys, Clock::system()).context("loading taxpayers")?;
+    let store = Store::open(&config.state, config.store).context("opening the state")?;
+    match store.location() {
+        Location::Dir(dir) => tracing::info!("state in {}", dir.display()),
+        Location::Memory => tracing::info!("state in memory only (not kept)"),
+    }
+    let state = AppState::open(config.settings, keys, Clock::system(), store)
+        .context("loading the state")?;
     let listener = std::net::TcpListener::bind(&config.addr)
         .with_context(|| format!("binding {}", config.addr))?;
     let scheme = if config.tls { "https" } else { "http" };
@@ -50,6 +57,24 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
         irp_emulator::serve(listener, state, shutdown_signal()).await?;
+    }
+    Ok(())
+}
+
+fn state_command(action: StateCommand) -> anyhow::Result<()> {
+    match action {
+        StateCommand::Export { data_dir, file } => {
+            store::export(&data_dir, &file).context("exporting the state")?;
+            println!("exported {} to {}", data_dir.display(), file.display());
+        }
+        StateCommand::Import { data_dir, file } => {
+            let version = store::import(&data_dir, &file).context("importing the state")?;
+            println!(
+                "imported {} into {} (schema version {version})",
+                file.display(),
+                data_dir.display()
+            );
+        }
     }
     Ok(())
 }

@@ -4,8 +4,6 @@
 //! AckDt → signed invoice and QR → optional e-way bill (whose failure becomes `EWBERR`
 //! information, not an error) → answer.
 
-use std::sync::Arc;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use time::OffsetDateTime;
@@ -17,7 +15,7 @@ use crate::{
     gstin::Gstin,
     invoice::{Invoice, QrData, to_dotnet_json},
     irn::{FinancialYear, Irn},
-    registry::{Conflict, IrnRecord, IrnStatus, Signed},
+    registry::{Conflict, IrnRecord, IrnStatus, NewRecord, Signed},
     rules::{self, Accepted, Context},
     state::AppState,
 };
@@ -52,14 +50,13 @@ pub struct IrnAnswer {
 impl IrnAnswer {
     /// The answer for a completed registration.
     pub fn of(record: &IrnRecord) -> Self {
-        let signed = record.signed.as_ref();
         let ewb = record.active_ewb();
         Self {
             ack_no: record.ack_no,
             ack_dt: format_ist(record.ack_dt),
             irn: record.irn.to_string(),
-            signed_invoice: signed.map(|s| s.invoice.clone()).unwrap_or_default(),
-            signed_qr_code: signed.map(|s| s.qr.clone()).unwrap_or_default(),
+            signed_invoice: record.signed.invoice.clone(),
+            signed_qr_code: record.signed.qr.clone(),
             status: record.status.code().to_owned(),
             ewb_no: ewb.map(|e| e.ewb_no),
             ewb_dt: ewb.map(|e| format_ist(e.generated)),
@@ -130,8 +127,13 @@ fn check_at(
     Ok((invoice, accepted))
 }
 
-/// Generate IRN for `caller` from the decrypted request JSON.
-pub fn generate(state: &AppState, caller: &Gstin, document: Value) -> Result<Registered, ApiError> {
+/// Generate IRN for `caller` from the decrypted request JSON. Answers only once the
+/// registration (and any e-way bill made with it) is durable.
+pub async fn generate(
+    state: &AppState,
+    caller: &Gstin,
+    document: Value,
+) -> Result<Registered, ApiError> {
     let now = state.clock.now();
     let (mut invoice, accepted) = check_at(state, caller, document, now)?;
     let rules = &state.settings.rules;
@@ -142,59 +144,48 @@ pub fn generate(state: &AppState, caller: &Gstin, document: Value) -> Result<Reg
         &invoice.doc_dtls.no,
         rules.doc_no_case.into(),
     );
-    invoice.irn = Some(irn.to_string());
+    let claim = state.registry.reserve(&irn, now)?.map_err(conflict_error)?;
+    invoice.ack_no = Some(claim.ack_no);
     invoice.ack_dt = Some(format_ist(now));
-    let operator = invoice.tran_dtls.ecm_gstin.clone();
+    invoice.irn = Some(irn.to_string());
 
-    let mut shared = None;
-    state
-        .registry()
-        .reserve(&irn, now, |ack_no| {
-            invoice.ack_no = Some(ack_no);
-            let invoice = Arc::new(invoice);
-            shared = Some(Arc::clone(&invoice));
-            IrnRecord {
-                irn: irn.clone(),
-                ack_no,
-                ack_dt: now,
-                supplier: accepted.seller.clone(),
-                operator,
-                invoice,
-                signed: None,
-                status: IrnStatus::Active,
-                ewb: None,
-            }
-        })
-        .map_err(conflict_error)?;
-    let invoice = shared.ok_or_else(|| internal("reservation kept no invoice"))?;
-
-    let signed = sign(state, &invoice);
-    let mut registry = state.registry();
-    let signed = match signed {
-        Ok(signed) => signed,
-        Err(e) => {
-            registry.abandon(&irn);
-            return Err(e);
-        }
+    let record = IrnRecord {
+        irn: irn.clone(),
+        ack_no: claim.ack_no,
+        ack_dt: now,
+        supplier: accepted.seller,
+        operator: invoice.tran_dtls.ecm_gstin.clone(),
+        signed: sign(state, &invoice)?,
+        status: IrnStatus::Active,
+        ewb: None,
     };
-    registry.complete(&irn, signed);
-    drop(registry);
+    let mut answer = IrnAnswer::of(&record);
+    state
+        .registry
+        .commit(
+            claim,
+            NewRecord {
+                record,
+                invoice: &invoice,
+            },
+        )
+        .await?;
 
     let info = match &invoice.ewb_dtls {
         None => None,
-        Some(transport) => match ewaybill::generate(state, caller, &irn, transport, None, None) {
-            Ok(made) => made.info,
-            Err(e) => Some(json!([{ "InfCd": "EWBERR", "Desc": e.details() }])),
-        },
+        Some(transport) => {
+            match ewaybill::generate(state, caller, &irn, transport, None, None).await {
+                Ok(made) => {
+                    answer.ewb_no = Some(made.answer.ewb_no);
+                    answer.ewb_dt = Some(made.answer.ewb_dt);
+                    answer.ewb_valid_till = made.answer.ewb_valid_till;
+                    made.info
+                }
+                Err(e) => Some(json!([{ "InfCd": "EWBERR", "Desc": e.details() }])),
+            }
+        }
     };
-    let registry = state.registry();
-    let record = registry
-        .get(&irn)
-        .ok_or_else(|| internal("registration vanished"))?;
-    Ok(Registered {
-        answer: IrnAnswer::of(record),
-        info,
-    })
+    Ok(Registered { answer, info })
 }
 
 /// Signs the canonical invoice and its QR payload.

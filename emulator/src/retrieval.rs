@@ -13,15 +13,14 @@ use crate::{
 /// The registration of `irn` as `caller` may see it.
 pub fn by_irn(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<IrnAnswer, ApiError> {
     let now = state.clock.now();
-    let registry = state.registry();
-    let record = registry.get(irn).ok_or(ErrorCode::IrnNotAvailable)?;
+    let record = state.registry.get(irn)?.ok_or(ErrorCode::IrnNotAvailable)?;
     if !record.belongs_to(caller) {
         return Err(ErrorCode::NotYourInvoice.into());
     }
     if now - record.ack_dt > state.settings.rules.retrieval_window() {
         return Err(ErrorCode::RetrievalWindowClosed.into());
     }
-    Ok(IrnAnswer::of(record))
+    Ok(IrnAnswer::of(&record))
 }
 
 /// The registration of the caller's document `doc_type`/`doc_no`/`doc_date`

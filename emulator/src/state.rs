@@ -1,8 +1,9 @@
 //! `AppState`: everything a request may read, cheap to clone.
 //!
-//! Shared parts are plain structs behind `std::sync` locks (never held across `.await`):
-//! one lock per concern keeps the duplicate-check-and-insert of later stages atomic without
-//! a concurrent map.
+//! Durable state sits in the [`Store`]; the registry reads and writes it directly, while
+//! sessions and the taxpayer master are kept in memory (every request consults them) and
+//! written through. Shared in-memory parts are plain structs behind `std::sync` locks,
+//! never held across `.await`.
 
 use std::{
     ops::Deref,
@@ -15,10 +16,22 @@ use crate::{
     invoice::InvoiceSchema,
     keys::KeySet,
     registry::Registry,
-    session::Sessions,
+    session::{self, Sessions},
     signing::JwsSigner,
-    taxpayer::{MasterError, TaxpayerMaster},
+    store::{Sealer, Store, StoreError},
+    taxpayer::{self, MasterError, TaxpayerMaster},
 };
+
+/// Why the state could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The taxpayer data set or a stored change is invalid.
+    #[error(transparent)]
+    Master(#[from] MasterError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
 
 /// The shared state of a running emulator.
 #[derive(Clone, Debug)]
@@ -39,58 +52,64 @@ pub struct Shared {
     pub schema: InvoiceSchema,
     /// The RS256 signer for invoices and QR codes.
     pub signer: JwsSigner,
+    /// The database.
+    pub store: Store,
+    /// Registered IRNs and e-way bills.
+    pub registry: Registry,
+    /// Seals secrets (SEKs, passwords) before they reach the store.
+    pub sealer: Sealer,
     sessions: Mutex<Sessions>,
-    registry: Mutex<Registry>,
     taxpayers: RwLock<TaxpayerMaster>,
     initial_taxpayers: TaxpayerMaster,
 }
 
 impl AppState {
-    /// State with the default taxpayer data set.
-    pub fn new(settings: Settings, keys: KeySet, clock: Clock) -> Result<Self, MasterError> {
-        Ok(Self::with_master(
-            settings,
-            keys,
-            clock,
-            TaxpayerMaster::default_data_set()?,
-        ))
+    /// State over a throwaway in-memory store with the default taxpayer data set.
+    pub fn new(settings: Settings, keys: KeySet, clock: Clock) -> Result<Self, StateError> {
+        Self::open(settings, keys, clock, Store::in_memory()?)
     }
 
-    /// State with a given taxpayer master (restored by [`AppState::reset`]).
-    pub fn with_master(
+    /// State over `store`: the default taxpayer data set with the stored changes applied,
+    /// and the stored sessions.
+    pub fn open(
         settings: Settings,
         keys: KeySet,
         clock: Clock,
-        master: TaxpayerMaster,
-    ) -> Self {
+        store: Store,
+    ) -> Result<Self, StateError> {
+        let initial = TaxpayerMaster::default_data_set()?;
+        let sealer = Sealer::from_secret(keys.pems.auth_private.as_bytes());
+        let mut master = initial.clone();
+        let changes = store.read(taxpayer::rows::load)?;
+        for input in taxpayer::rows::open(changes, &sealer)? {
+            master.upsert(input.into_taxpayer().map_err(MasterError::from)?)?;
+        }
+        let mut sessions = Sessions::default();
+        for stored in store.read(|conn| session::load(conn, &sealer))? {
+            sessions.restore(stored);
+        }
         let signer = JwsSigner::new(&keys, settings.issuer());
-        Self {
+        Ok(Self {
             inner: Arc::new(Shared {
                 settings,
                 keys,
                 clock,
                 schema: InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")),
                 signer,
-                sessions: Mutex::new(Sessions::default()),
-                registry: Mutex::new(Registry::default()),
-                taxpayers: RwLock::new(master.clone()),
-                initial_taxpayers: master,
+                registry: Registry::open(store.clone())?,
+                store,
+                sealer,
+                sessions: Mutex::new(sessions),
+                taxpayers: RwLock::new(master),
+                initial_taxpayers: initial,
             }),
-        }
+        })
     }
 
     /// The sessions (a short critical section; never hold across `.await`).
     pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.inner
             .sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The IRN registry (a short critical section; never hold across `.await`).
-    pub fn registry(&self) -> MutexGuard<'_, Registry> {
-        self.inner
-            .registry
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
     }
@@ -111,11 +130,19 @@ impl AppState {
             .unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Back to the state at start: initial master, no sessions, no registrations. The clock is left alone.
-    pub fn reset(&self) {
+    /// Back to an empty state: the built-in master, no sessions, no registrations. The
+    /// clock, the journal and the AckNo/EwbNo sequences are left alone.
+    pub async fn reset(&self) -> Result<(), StoreError> {
+        self.store
+            .write(|conn| {
+                taxpayer::rows::delete_all(conn)?;
+                session::delete_all(conn)
+            })
+            .await?;
+        self.registry.clear().await?;
         *self.taxpayers_mut() = self.inner.initial_taxpayers.clone();
         self.sessions().clear();
-        *self.registry() = Registry::default();
+        Ok(())
     }
 }
 

@@ -102,6 +102,13 @@ impl From<ErrorCode> for ApiError {
     }
 }
 
+/// A state failure is the IRP's own "application error" (9999); the cause goes to the log.
+impl From<crate::store::StoreError> for ApiError {
+    fn from(error: crate::store::StoreError) -> Self {
+        Self::new(ErrorCode::ApplicationError).caused_by(error)
+    }
+}
+
 /// Builds an [`ApiError`]: `api_error!(InvalidToken)` or `api_error!(InvalidGstin, "GSTIN - {} is invalid", g)`.
 #[macro_export]
 macro_rules! api_error {

@@ -23,8 +23,9 @@ use crate::{
     clock::{format_ist, parse_ist},
     error::{ApiError, ErrorCode},
     gstin::Gstin,
+    session,
     state::AppState,
-    taxpayer::{GstinDetails, TaxpayerInput},
+    taxpayer::{self, GstinDetails, TaxpayerInput, rows::TaxpayerRow},
 };
 
 pub(super) fn router(state: AppState) -> Router<AppState> {
@@ -124,6 +125,23 @@ async fn upsert_taxpayer(
         .get(&taxpayer.gstin)
         .map(|old| old.users.iter().map(|u| u.user_name.clone()).collect())
         .unwrap_or_default();
+    // Check against the master first (a user name may belong to another GSTIN), persist,
+    // then apply: the master never holds a change the store does not.
+    state
+        .taxpayers()
+        .admits(&taxpayer)
+        .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
+    let row = TaxpayerRow::seal(&taxpayer.gstin, &body, &state.sealer);
+    let revoked = replaced_users.clone();
+    state
+        .store
+        .write(move |conn| {
+            taxpayer::rows::save(conn, &row)?;
+            revoked
+                .iter()
+                .try_for_each(|user| session::delete_user(conn, user))
+        })
+        .await?;
     state
         .taxpayers_mut()
         .upsert(taxpayer)
@@ -135,9 +153,9 @@ async fn upsert_taxpayer(
     Ok(Json(details))
 }
 
-async fn reset(State(state): State<AppState>) -> Json<Value> {
-    state.reset();
-    Json(json!({ "status": "reset" }))
+async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+    state.reset().await?;
+    Ok(Json(json!({ "status": "reset" })))
 }
 
 fn clock_view(state: &AppState) -> Json<Value> {

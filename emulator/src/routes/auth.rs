@@ -8,6 +8,7 @@ use crate::{
     envelope::{Credentials, Plain},
     error::ApiError,
     login::login,
+    session::{self, SessionRow},
     state::AppState,
 };
 
@@ -27,7 +28,7 @@ pub(super) async fn authenticate(
     credentials: Credentials,
 ) -> Result<Plain<AuthData>, ApiError> {
     let request = &credentials.request;
-    let session = {
+    let login = {
         let master = state.taxpayers();
         login(
             &master,
@@ -37,6 +38,20 @@ pub(super) async fn authenticate(
             state.clock.now(),
         )?
     };
+    if login.issued {
+        let row = SessionRow::seal(&login.session, &state.sealer);
+        let replaced = login.replaced;
+        state
+            .store
+            .write(move |conn| {
+                if let Some(old) = &replaced {
+                    session::delete_token(conn, old)?;
+                }
+                session::save(conn, &row)
+            })
+            .await?;
+    }
+    let session = login.session;
     Ok(Plain(AuthData {
         client_id: request.client_id.clone(),
         user_name: request.user_name.clone(),

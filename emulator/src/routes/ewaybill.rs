@@ -32,7 +32,8 @@ pub(super) async fn generate(
         &payload.transport(),
         payload.exp_ship_dtls.as_ref(),
         payload.disp_dtls.as_ref(),
-    )?;
+    )
+    .await?;
     Ok(auth.seal(&made.answer)?.with_info(made.info))
 }
 
@@ -108,7 +109,9 @@ async fn cancel_inner(state: &AppState, request: Request) -> Result<String, &'st
     {
         return Err(INVALID_JSON);
     }
-    let at = ewaybill::cancel(state, &auth.identity.gstin, request.ewb_no).map_err(|e| e.code())?;
+    let at = ewaybill::cancel(state, &auth.identity.gstin, request.ewb_no)
+        .await
+        .map_err(|e| e.code())?;
     let cancel_date = at
         .to_offset(IST)
         .format(time::macros::format_description!(

@@ -18,7 +18,7 @@ pub(super) async fn generate(
     State(state): State<AppState>,
     Encrypted { auth, payload }: Encrypted<Value>,
 ) -> Result<Sealed, ApiError> {
-    let registered = registration::generate(&state, &auth.identity.gstin, payload)?;
+    let registered = registration::generate(&state, &auth.identity.gstin, payload).await?;
     Ok(auth.seal(&registered.answer)?.with_info(registered.info))
 }
 
@@ -58,9 +58,5 @@ pub(super) async fn cancel(
     State(state): State<AppState>,
     Encrypted { auth, payload }: Encrypted<CancelRequest>,
 ) -> Result<Sealed, ApiError> {
-    auth.seal(&cancellation::cancel(
-        &state,
-        &auth.identity.gstin,
-        &payload,
-    )?)
+    auth.seal(&cancellation::cancel(&state, &auth.identity.gstin, &payload).await?)
 }

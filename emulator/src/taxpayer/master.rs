@@ -50,8 +50,9 @@ impl TaxpayerMaster {
         Ok(master)
     }
 
-    /// Adds a taxpayer or replaces the one with the same GSTIN (and its users).
-    pub fn upsert(&mut self, taxpayer: Taxpayer) -> Result<(), MasterError> {
+    /// Whether [`TaxpayerMaster::upsert`] would accept `taxpayer` (no user name of another
+    /// GSTIN).
+    pub fn admits(&self, taxpayer: &Taxpayer) -> Result<(), MasterError> {
         for user in &taxpayer.users {
             match self.users.get(&user.user_name) {
                 Some(owner) if *owner != taxpayer.gstin => {
@@ -63,6 +64,12 @@ impl TaxpayerMaster {
                 _ => {}
             }
         }
+        Ok(())
+    }
+
+    /// Adds a taxpayer or replaces the one with the same GSTIN (and its users).
+    pub fn upsert(&mut self, taxpayer: Taxpayer) -> Result<(), MasterError> {
+        self.admits(&taxpayer)?;
         if let Some(old) = self.taxpayers.remove(&taxpayer.gstin) {
             for user in old.users {
                 self.users.remove(&user.user_name);

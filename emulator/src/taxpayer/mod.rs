@@ -8,6 +8,7 @@
 
 mod input;
 mod master;
+pub mod rows;
 
 use serde::{Deserialize, Serialize};
 use time::Date;

@@ -233,48 +233,12 @@ async fn duplicate_answers_2150_with_the_original_and_ignores_case() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_concurrent_submissions_register_exactly_once() {
     let app = spawn_app().await;
-    let client = reqwest::Client::new();
-    let base = format!("http://{}", app.addr);
     // Log in over the socket so every request shares one session.
-    let auth = client
-        .post(format!("{base}/eivital/v1.04/auth"))
-        .header("client_id", CLIENT_ID)
-        .header("client_secret", CLIENT_SECRET)
-        .header("Gstin", LARGE)
-        .header("Content-Type", "application/json")
-        .body(encrypt_credentials(&credentials(
-            LARGE_USER, PASSWORD, false,
-        )))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    let token = auth["Data"]["AuthToken"].as_str().unwrap().to_owned();
-    let sek = aes_decrypt(
-        &APP_KEY,
-        &base64::engine::general_purpose::STANDARD
-            .decode(auth["Data"]["Sek"].as_str().unwrap())
-            .unwrap(),
-    );
-    let sealed = base64::engine::general_purpose::STANDARD
-        .encode(aes_encrypt(&sek, sample("RACE-64").to_string().as_bytes()));
-    let body = json!({ "Data": sealed }).to_string();
+    let wire = crate::wire::Wire::login(&format!("http://{}", app.addr)).await;
     let tasks: Vec<_> = (0..64)
         .map(|_| {
-            let request = client
-                .post(format!("{base}{GENERATE}"))
-                .header("client_id", CLIENT_ID)
-                .header("client_secret", CLIENT_SECRET)
-                .header("Gstin", LARGE)
-                .header("user_name", LARGE_USER)
-                .header("AuthToken", &token)
-                .header("Content-Type", "application/json")
-                .body(body.clone());
-            tokio::spawn(
-                async move { request.send().await.unwrap().json::<Value>().await.unwrap() },
-            )
+            let wire = wire.clone();
+            tokio::spawn(async move { wire.post(GENERATE, &sample("RACE-64")).await.unwrap() })
         })
         .collect();
     let mut successes = Vec::new();
@@ -282,13 +246,7 @@ async fn sixty_four_concurrent_submissions_register_exactly_once() {
     for task in tasks {
         let answer = task.await.unwrap();
         if answer["Status"] == json!(1) {
-            let plain = aes_decrypt(
-                &sek,
-                &base64::engine::general_purpose::STANDARD
-                    .decode(answer["Data"].as_str().unwrap())
-                    .unwrap(),
-            );
-            successes.push(serde_json::from_slice::<Value>(&plain).unwrap());
+            successes.push(wire.open(&answer));
         } else {
             assert_eq!(answer["ErrorDetails"][0]["ErrorCode"], "2150", "{answer}");
             duplicates.push(answer["InfoDtls"][0]["Desc"].clone());

@@ -13,7 +13,11 @@
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
+//! - `durability`: SIGKILL under load and restart: nothing acknowledged is lost.
 //! - `process`: the `irp-emulator` binary: first stdout line, TLS, graceful shutdown.
+//! - `state_files`: migration from the previous schema's fixture, refused files, export
+//!   and import.
+//! - `wire`: the binary as a separate process and a network client for it.
 
 #![allow(
     clippy::unwrap_used,
@@ -24,6 +28,7 @@
 
 mod admin;
 mod auth;
+mod durability;
 mod ewaybill;
 mod helpers;
 mod invoice;
@@ -31,4 +36,6 @@ mod malformed;
 mod master;
 mod process;
 mod raw_socket;
+mod state_files;
 mod tokens;
+mod wire;

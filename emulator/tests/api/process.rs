@@ -2,46 +2,32 @@
 //! graceful shutdown on SIGTERM, and `keys generate`.
 
 use std::{
-    io::{BufRead, BufReader},
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
     time::Duration,
 };
 
 use serde_json::Value;
 
+use crate::wire::{Process, json_of};
+
 const BIN: &str = env!("CARGO_BIN_EXE_irp-emulator");
 
+/// A process started in its own empty working directory.
 struct Running {
-    child: Child,
+    process: Process,
     url: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    /// The working directory (the default data directory lands in it).
+    cwd: tempfile::TempDir,
 }
 
 fn start(args: &[&str]) -> Running {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .env_remove("IRP_EMULATOR_ADDR")
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {line:?}"))
-        .to_owned();
-    Running { child, url }
+    let cwd = tempfile::tempdir().unwrap();
+    let process = Process::start(cwd.path(), args);
+    Running {
+        url: process.url.clone(),
+        process,
+        cwd,
+    }
 }
 
 #[cfg(unix)]
@@ -71,18 +57,20 @@ async fn runs_from_anywhere_with_built_in_keys_and_stops_on_sigterm() {
         "{}",
         running.url
     );
-    let health: Value = reqwest::get(format!("{}/__emulator__/health", running.url))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let health: Value =
+        json_of(reqwest::Client::new().get(format!("{}/__emulator__/health", running.url))).await;
     assert_eq!(health["status"], "ok");
     assert_eq!(health["profile"], "NIC Sandbox");
+    let db = running
+        .cwd
+        .path()
+        .join(".irp-emulator")
+        .join(irp_emulator::store::DB_FILE);
+    assert!(db.is_file(), "state is kept in ./.irp-emulator by default");
     #[cfg(unix)]
     {
-        terminate(&running.child);
-        assert!(wait_for_exit(&mut running.child).success());
+        terminate(&running.process.child);
+        assert!(wait_for_exit(&mut running.process.child).success());
     }
 }
 
@@ -118,14 +106,7 @@ async fn tls_with_generated_keys_and_production_profile() {
         .build()
         .unwrap();
     let url = running.url.replace("127.0.0.1", "localhost");
-    let sandbox: Value = client
-        .get(format!("{url}/__emulator__/sandbox"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let sandbox = json_of(client.get(format!("{url}/__emulator__/sandbox"))).await;
     assert_eq!(sandbox["issuer"], "NIC");
     assert_eq!(sandbox["token_lifetime_minutes"], 360);
     let public = std::fs::read_to_string(dir.path().join("auth-public.pem")).unwrap();

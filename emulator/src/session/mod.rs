@@ -4,6 +4,13 @@
 //! returns the same token and SEK; `ForceRefreshAccessToken` issues a new one only in the
 //! last ten minutes and the old one stops working at once. Every method takes `now`, so the
 //! rules are plain functions of their inputs and tests pin time.
+//!
+//! The sessions live in memory (every request checks one) and are written through to the
+//! store (`rows`), so a restart does not log clients out. The SEK is sealed at rest.
+
+mod rows;
+
+pub use self::rows::{SessionRow, delete_all, delete_token, delete_user, load, save};
 
 use std::collections::HashMap;
 
@@ -50,6 +57,17 @@ pub enum TokenError {
     WrongGstin,
 }
 
+/// The outcome of a login.
+#[derive(Debug, Clone)]
+pub struct Login {
+    /// The session to answer with.
+    pub session: Session,
+    /// Whether it was issued now (and must be persisted before answering).
+    pub issued: bool,
+    /// The token it replaced, if any.
+    pub replaced: Option<String>,
+}
+
 /// All sessions.
 #[derive(Debug, Default)]
 pub struct Sessions {
@@ -80,7 +98,8 @@ impl Sessions {
         force_refresh: bool,
         now: OffsetDateTime,
         lifetime: Duration,
-    ) -> Session {
+    ) -> Login {
+        let mut replaced = None;
         if let Some(live) = self
             .current
             .get(&identity)
@@ -89,10 +108,15 @@ impl Sessions {
             let expired = now >= live.expires_at;
             let refresh = force_refresh && now >= live.expires_at - REFRESH_WINDOW;
             if !expired && !refresh {
-                return live.clone();
+                return Login {
+                    session: live.clone(),
+                    issued: false,
+                    replaced: None,
+                };
             }
             let old = live.token.clone();
             self.by_token.remove(&old);
+            replaced = Some(old);
         }
         let session = Session {
             token: new_token(),
@@ -102,7 +126,24 @@ impl Sessions {
         };
         self.current.insert(identity, session.token.clone());
         self.by_token.insert(session.token.clone(), session.clone());
-        session
+        Login {
+            session,
+            issued: true,
+            replaced,
+        }
+    }
+
+    /// Puts back a session read from the store.
+    pub fn restore(&mut self, session: Session) {
+        let current = self
+            .current
+            .get(&session.identity)
+            .and_then(|t| self.by_token.get(t));
+        if current.is_none_or(|c| c.expires_at <= session.expires_at) {
+            self.current
+                .insert(session.identity.clone(), session.token.clone());
+        }
+        self.by_token.insert(session.token.clone(), session);
     }
 
     /// Checks a token presented with (client, user, GSTIN) headers at `now`.
@@ -171,9 +212,11 @@ mod tests {
     #[test]
     fn reuse_refresh_and_expiry() {
         let mut sessions = Sessions::default();
-        let first = sessions.login(who("u"), false, T0, LIFE);
+        let first = sessions.login(who("u"), false, T0, LIFE).session;
         assert_eq!(first.token.len(), 25);
-        let again = sessions.login(who("u"), false, T0 + Duration::minutes(30), LIFE);
+        let again = sessions
+            .login(who("u"), false, T0 + Duration::minutes(30), LIFE)
+            .session;
         assert_eq!(
             (again.token.as_str(), again.expires_at),
             (first.token.as_str(), first.expires_at)
@@ -181,12 +224,17 @@ mod tests {
         assert_eq!(again.sek, first.sek);
 
         // Forced refresh more than ten minutes before expiry: same token.
-        let early = sessions.login(who("u"), true, T0 + Duration::minutes(49), LIFE);
+        let early = sessions
+            .login(who("u"), true, T0 + Duration::minutes(49), LIFE)
+            .session;
         assert_eq!(early.token, first.token);
 
         // Inside the last ten minutes: a new token, and the old one is dead.
         let at = T0 + Duration::minutes(50);
-        let fresh = sessions.login(who("u"), true, at, LIFE);
+        let login = sessions.login(who("u"), true, at, LIFE);
+        assert!(login.issued);
+        assert_eq!(login.replaced.as_deref(), Some(first.token.as_str()));
+        let fresh = login.session;
         assert_ne!(fresh.token, first.token);
         assert_ne!(fresh.sek, first.sek);
         assert_eq!(fresh.expires_at, at + LIFE);
@@ -209,7 +257,7 @@ mod tests {
                 .err(),
             Some(TokenError::Invalid)
         );
-        let next = sessions.login(who("u"), false, late, LIFE);
+        let next = sessions.login(who("u"), false, late, LIFE).session;
         assert_ne!(next.token, fresh.token);
         assert_eq!(sessions.len(), 1);
     }
@@ -217,7 +265,7 @@ mod tests {
     #[test]
     fn tokens_are_bound_to_their_owner() {
         let mut sessions = Sessions::default();
-        let s = sessions.login(who("u"), false, T0, LIFE);
+        let s = sessions.login(who("u"), false, T0, LIFE).session;
         let gstin = "29AAACL1111A1ZD";
         assert_eq!(
             sessions.check(&s.token, "other", "u", gstin, T0).err(),

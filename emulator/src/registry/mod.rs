@@ -1,0 +1,314 @@
+//! The IRN registry: every registered document, its signed copies, cancellation and e-way
+//! bill, and the AckNo and EwbNo sequences, kept in the [`Store`].
+//!
+//! The IRN doubles as the document key: it hashes supplier, financial year, type and
+//! (normalised) number, which is exactly what uniqueness is defined over. Registration is
+//! two-phase so that the slow part (two RSA signatures, then the commit) runs outside any
+//! lock while the duplicate check stays atomic: [`Registry::reserve`] claims the IRN and its
+//! AckNo in one critical section that also consults the database, so a concurrent
+//! identical submission sees either the claim or the committed row and gets 2150 with the
+//! original's AckNo, AckDt and IRN. [`Registry::commit`] writes the row and answers only
+//! once it is durable; dropping the [`Claim`] releases it, whatever path the request took.
+//!
+//! State changes after registration (cancel, e-way bill) are conditional SQL run by the
+//! writer, so two racing requests cannot both pass a check that only one may pass. The
+//! sequences live in the database and only move forward: an AckNo is never issued twice,
+//! not across restarts and not across a reset.
+
+mod rows;
+
+use std::{
+    collections::HashMap,
+    sync::{Mutex, MutexGuard, PoisonError},
+};
+
+use time::OffsetDateTime;
+
+use crate::{
+    gstin::Gstin,
+    invoice::Invoice,
+    irn::Irn,
+    store::{Store, StoreError},
+};
+
+/// Status of a registered IRN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IrnStatus {
+    /// Active.
+    Active,
+    /// Cancelled at the given time.
+    Cancelled {
+        /// When.
+        at: OffsetDateTime,
+        /// `CnlRsn`.
+        reason: String,
+        /// `CnlRem`.
+        remark: String,
+    },
+}
+
+impl IrnStatus {
+    /// `ACT` or `CNL`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Active => "ACT",
+            Self::Cancelled { .. } => "CNL",
+        }
+    }
+}
+
+/// An e-way bill generated for an IRN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EwayBill {
+    /// 12-digit number.
+    pub ewb_no: u64,
+    /// Generation time.
+    pub generated: OffsetDateTime,
+    /// End of validity (None for Part-A only).
+    pub valid_till: Option<OffsetDateTime>,
+    /// The distance used, km.
+    pub distance_km: u32,
+    /// Cancellation time, when cancelled.
+    pub cancelled: Option<OffsetDateTime>,
+}
+
+impl EwayBill {
+    /// `ACT` or `CNL`.
+    pub fn status(&self) -> &'static str {
+        if self.cancelled.is_some() {
+            "CNL"
+        } else {
+            "ACT"
+        }
+    }
+}
+
+/// The signed copies issued at generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Signed {
+    /// `SignedInvoice`.
+    pub invoice: String,
+    /// `SignedQRCode`.
+    pub qr: String,
+}
+
+/// One registered document (its invoice is read separately: [`Registry::invoice`]).
+#[derive(Debug, Clone)]
+pub struct IrnRecord {
+    /// The IRN.
+    pub irn: Irn,
+    /// Acknowledgement number.
+    pub ack_no: u64,
+    /// Acknowledgement time.
+    pub ack_dt: OffsetDateTime,
+    /// The supplier.
+    pub supplier: Gstin,
+    /// The e-commerce operator that generated it, if any.
+    pub operator: Option<String>,
+    /// Signed copies.
+    pub signed: Signed,
+    /// Active or cancelled.
+    pub status: IrnStatus,
+    /// The e-way bill, once generated.
+    pub ewb: Option<EwayBill>,
+}
+
+impl IrnRecord {
+    /// Whether `gstin` may see or act on this IRN: the supplier, or its operator.
+    pub fn belongs_to(&self, gstin: &Gstin) -> bool {
+        self.supplier == *gstin || self.operator.as_deref() == Some(gstin.as_str())
+    }
+
+    /// The active (not cancelled) e-way bill, if any.
+    pub fn active_ewb(&self) -> Option<&EwayBill> {
+        self.ewb.as_ref().filter(|e| e.cancelled.is_none())
+    }
+}
+
+/// Why a registration was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// The document already has an active (or in-flight) IRN: 2150 + DUPIRN.
+    Duplicate {
+        /// Original AckNo.
+        ack_no: u64,
+        /// Original AckDt.
+        ack_dt: OffsetDateTime,
+        /// The IRN.
+        irn: Irn,
+    },
+    /// The document number was cancelled and is burnt: 2278.
+    Cancelled,
+}
+
+/// A new registration to commit.
+#[derive(Debug)]
+pub struct NewRecord<'a> {
+    /// The IRN, AckNo, supplier, operator, signed copies, as in [`IrnRecord`].
+    pub record: IrnRecord,
+    /// The canonical invoice (with AckNo, AckDt and Irn set).
+    pub invoice: &'a Invoice,
+}
+
+/// First digits of every AckNo: IRP 1, then the digit NIC's sandbox samples show.
+const ACK_PREFIX: u64 = 15;
+/// First digit of every EwbNo.
+const EWB_PREFIX: u64 = 1;
+
+/// In-flight registrations and the next sequence numbers.
+#[derive(Debug, Default)]
+struct Claims {
+    inflight: HashMap<Irn, (u64, OffsetDateTime)>,
+    ack_sequence: u64,
+    ewb_sequence: u64,
+}
+
+/// Every registered document, in the store.
+#[derive(Debug)]
+pub struct Registry {
+    store: Store,
+    claims: Mutex<Claims>,
+}
+
+/// An IRN claimed for registration; dropping it releases the claim.
+#[derive(Debug)]
+pub struct Claim<'a> {
+    registry: &'a Registry,
+    irn: Irn,
+    /// The AckNo assigned to it.
+    pub ack_no: u64,
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        self.registry.claims().inflight.remove(&self.irn);
+    }
+}
+
+impl Registry {
+    /// The registry of `store`, its sequences read back.
+    pub fn open(store: Store) -> Result<Self, StoreError> {
+        let (ack_sequence, ewb_sequence) = store.read(rows::sequences)?;
+        Ok(Self {
+            store,
+            claims: Mutex::new(Claims {
+                ack_sequence,
+                ewb_sequence,
+                ..Claims::default()
+            }),
+        })
+    }
+
+    fn claims(&self) -> MutexGuard<'_, Claims> {
+        self.claims.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Claims `irn` for a new registration at `now` and assigns its AckNo, or reports
+    /// the conflict with an in-flight or committed registration.
+    pub fn reserve(
+        &self,
+        irn: &Irn,
+        now: OffsetDateTime,
+    ) -> Result<Result<Claim<'_>, Conflict>, StoreError> {
+        let mut claims = self.claims();
+        if let Some(&(ack_no, ack_dt)) = claims.inflight.get(irn) {
+            return Ok(Err(Conflict::Duplicate {
+                ack_no,
+                ack_dt,
+                irn: irn.clone(),
+            }));
+        }
+        if let Some(existing) = self.get(irn)? {
+            return Ok(Err(match existing.status {
+                IrnStatus::Active => Conflict::Duplicate {
+                    ack_no: existing.ack_no,
+                    ack_dt: existing.ack_dt,
+                    irn: existing.irn,
+                },
+                IrnStatus::Cancelled { .. } => Conflict::Cancelled,
+            }));
+        }
+        claims.ack_sequence += 1;
+        let year = u64::try_from(now.year().rem_euclid(100)).unwrap_or_default();
+        let ack_no = ACK_PREFIX * 10_u64.pow(13) + year * 10_u64.pow(11) + claims.ack_sequence;
+        claims.inflight.insert(irn.clone(), (ack_no, now));
+        Ok(Ok(Claim {
+            registry: self,
+            irn: irn.clone(),
+            ack_no,
+        }))
+    }
+
+    /// Writes a claimed registration; returns once it is durable. The claim is released
+    /// afterwards, so a duplicate always finds either the claim or the row.
+    pub async fn commit(&self, claim: Claim<'_>, new: NewRecord<'_>) -> Result<(), StoreError> {
+        let row = rows::NewRow::of(&new, claim.ack_no)?;
+        self.store.write(move |conn| row.insert(conn)).await?;
+        drop(claim);
+        Ok(())
+    }
+
+    /// A committed registration.
+    pub fn get(&self, irn: &Irn) -> Result<Option<IrnRecord>, StoreError> {
+        self.store.read(|conn| rows::record(conn, irn))
+    }
+
+    /// The canonical invoice of a committed registration.
+    pub fn invoice(&self, irn: &Irn) -> Result<Option<Invoice>, StoreError> {
+        self.store.read(|conn| rows::invoice(conn, irn))
+    }
+
+    /// Cancels an active IRN without an active e-way bill; `false` if it no longer is one.
+    pub async fn cancel(
+        &self,
+        irn: &Irn,
+        at: OffsetDateTime,
+        reason: String,
+        remark: String,
+    ) -> Result<bool, StoreError> {
+        let irn = irn.clone();
+        self.store
+            .write(move |conn| rows::cancel(conn, &irn, at, &reason, &remark))
+            .await
+    }
+
+    /// Attaches a new e-way bill to an active IRN without one, assigning its number;
+    /// `None` if the IRN no longer qualifies.
+    pub async fn attach_ewb(
+        &self,
+        irn: &Irn,
+        make: impl FnOnce(u64) -> EwayBill,
+    ) -> Result<Option<u64>, StoreError> {
+        let ewb = {
+            let mut claims = self.claims();
+            claims.ewb_sequence += 1;
+            make(EWB_PREFIX * 10_u64.pow(11) + 10_u64.pow(10) + claims.ewb_sequence)
+        };
+        let irn = irn.clone();
+        self.store
+            .write(move |conn| rows::attach_ewb(conn, &irn, &ewb))
+            .await
+    }
+
+    /// Cancels an active e-way bill; `false` if it is not active.
+    pub async fn cancel_ewb(&self, ewb_no: u64, at: OffsetDateTime) -> Result<bool, StoreError> {
+        self.store
+            .write(move |conn| rows::cancel_ewb(conn, ewb_no, at))
+            .await
+    }
+
+    /// The IRN an e-way bill belongs to.
+    pub fn irn_of_ewb(&self, ewb_no: u64) -> Result<Option<Irn>, StoreError> {
+        self.store.read(|conn| rows::irn_of_ewb(conn, ewb_no))
+    }
+
+    /// Number of registered documents.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        self.store.read(rows::count)
+    }
+
+    /// Forgets every registration (the sequences keep counting).
+    pub async fn clear(&self) -> Result<(), StoreError> {
+        self.store.write(rows::clear).await
+    }
+}

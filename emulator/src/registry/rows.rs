@@ -1,0 +1,234 @@
+//! The registry's SQL: rows to records and back. Times are Unix nanoseconds (UTC), so a
+//! read-back record is identical to the one written.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use time::OffsetDateTime;
+
+use super::{EwayBill, IrnRecord, IrnStatus, NewRecord, Signed};
+use crate::{
+    gstin::Gstin,
+    invoice::Invoice,
+    irn::Irn,
+    store::{StoreError, from_nanos, to_nanos},
+};
+
+fn bad(column: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct Invalid(String);
+
+fn time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<OffsetDateTime> {
+    from_nanos(row.get(column)?).map_err(|e| bad(column, e))
+}
+
+fn optional_time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<OffsetDateTime>> {
+    match row.get::<_, Option<i64>>(column)? {
+        None => Ok(None),
+        Some(_) => time_at(row, column).map(Some),
+    }
+}
+
+fn as_i64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+fn as_u64(row: &Row<'_>, column: usize) -> rusqlite::Result<u64> {
+    let n: i64 = row.get(column)?;
+    u64::try_from(n).map_err(|e| bad(column, e))
+}
+
+/// `(ack, ewb)` sequence values.
+pub(super) fn sequences(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
+    let value = |name: &str| {
+        conn.query_row("SELECT value FROM sequence WHERE name = ?1", [name], |r| {
+            as_u64(r, 0)
+        })
+    };
+    Ok((value("ack")?, value("ewb")?))
+}
+
+fn advance(conn: &Connection, name: &str, to: u64) -> rusqlite::Result<()> {
+    conn.prepare_cached("UPDATE sequence SET value = max(value, ?2) WHERE name = ?1")?
+        .execute(params![name, as_i64(to)])
+        .map(drop)
+}
+
+/// A registration, serialised and ready to insert from the writer thread.
+pub(super) struct NewRow {
+    irn: String,
+    ack_no: i64,
+    ack_dt: i64,
+    supplier: String,
+    operator: Option<String>,
+    invoice: String,
+    signed: Signed,
+    sequence: u64,
+}
+
+impl NewRow {
+    pub(super) fn of(new: &NewRecord<'_>, ack_no: u64) -> Result<Self, StoreError> {
+        let invoice = serde_json::to_string(new.invoice)
+            .map_err(|e| StoreError::Commit(format!("invoice: {e}")))?;
+        let r = &new.record;
+        Ok(Self {
+            irn: r.irn.to_string(),
+            ack_no: as_i64(ack_no),
+            ack_dt: to_nanos(r.ack_dt),
+            supplier: r.supplier.to_string(),
+            operator: r.operator.clone(),
+            invoice,
+            signed: r.signed.clone(),
+            sequence: ack_no % 10_u64.pow(11),
+        })
+    }
+
+    pub(super) fn insert(self, conn: &Connection) -> rusqlite::Result<()> {
+        conn.prepare_cached(
+            "INSERT INTO irn (irn, ack_no, ack_dt, supplier, operator, invoice, signed_invoice, signed_qr)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            self.irn,
+            self.ack_no,
+            self.ack_dt,
+            self.supplier,
+            self.operator,
+            self.invoice,
+            self.signed.invoice,
+            self.signed.qr
+        ])?;
+        advance(conn, "ack", self.sequence)
+    }
+}
+
+const RECORD: &str = "SELECT i.irn, i.ack_no, i.ack_dt, i.supplier, i.operator, i.signed_invoice,
+        i.signed_qr, i.cancelled_at, i.cancel_reason, i.cancel_remark,
+        e.ewb_no, e.generated, e.valid_till, e.distance_km, e.cancelled_at
+   FROM irn i LEFT JOIN ewb e
+     ON e.ewb_no = (SELECT max(ewb_no) FROM ewb WHERE ewb.irn = i.irn)
+  WHERE i.irn = ?1";
+
+fn record_of(row: &Row<'_>) -> rusqlite::Result<IrnRecord> {
+    let irn: String = row.get(0)?;
+    let supplier: String = row.get(3)?;
+    let status = match optional_time_at(row, 7)? {
+        None => IrnStatus::Active,
+        Some(at) => IrnStatus::Cancelled {
+            at,
+            reason: row.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            remark: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
+        },
+    };
+    let ewb = match row.get::<_, Option<i64>>(10)? {
+        None => None,
+        Some(_) => Some(EwayBill {
+            ewb_no: as_u64(row, 10)?,
+            generated: time_at(row, 11)?,
+            valid_till: optional_time_at(row, 12)?,
+            distance_km: row.get(13)?,
+            cancelled: optional_time_at(row, 14)?,
+        }),
+    };
+    Ok(IrnRecord {
+        irn: Irn::parse(&irn).ok_or_else(|| bad(0, Invalid(format!("IRN {irn}"))))?,
+        ack_no: as_u64(row, 1)?,
+        ack_dt: time_at(row, 2)?,
+        supplier: Gstin::parse(&supplier).map_err(|e| bad(3, Invalid(e.to_string())))?,
+        operator: row.get(4)?,
+        signed: Signed {
+            invoice: row.get(5)?,
+            qr: row.get(6)?,
+        },
+        status,
+        ewb,
+    })
+}
+
+pub(super) fn record(conn: &Connection, irn: &Irn) -> rusqlite::Result<Option<IrnRecord>> {
+    conn.prepare_cached(RECORD)?
+        .query_row([irn.as_str()], record_of)
+        .optional()
+}
+
+pub(super) fn invoice(conn: &Connection, irn: &Irn) -> rusqlite::Result<Option<Invoice>> {
+    let text: Option<String> = conn
+        .prepare_cached("SELECT invoice FROM irn WHERE irn = ?1")?
+        .query_row([irn.as_str()], |r| r.get(0))
+        .optional()?;
+    text.map(|t| serde_json::from_str(&t).map_err(|e| bad(0, e)))
+        .transpose()
+}
+
+const NO_ACTIVE_EWB: &str =
+    "NOT EXISTS (SELECT 1 FROM ewb WHERE ewb.irn = ?1 AND ewb.cancelled_at IS NULL)";
+
+pub(super) fn cancel(
+    conn: &Connection,
+    irn: &Irn,
+    at: OffsetDateTime,
+    reason: &str,
+    remark: &str,
+) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(&format!(
+            "UPDATE irn SET cancelled_at = ?2, cancel_reason = ?3, cancel_remark = ?4
+              WHERE irn = ?1 AND cancelled_at IS NULL AND {NO_ACTIVE_EWB}"
+        ))?
+        .execute(params![irn.as_str(), to_nanos(at), reason, remark])?;
+    Ok(changed == 1)
+}
+
+pub(super) fn attach_ewb(
+    conn: &Connection,
+    irn: &Irn,
+    ewb: &EwayBill,
+) -> rusqlite::Result<Option<u64>> {
+    let changed = conn
+        .prepare_cached(&format!(
+            "INSERT INTO ewb (ewb_no, irn, generated, valid_till, distance_km)
+             SELECT ?2, ?1, ?3, ?4, ?5
+              WHERE EXISTS (SELECT 1 FROM irn WHERE irn = ?1 AND cancelled_at IS NULL)
+                AND {NO_ACTIVE_EWB}"
+        ))?
+        .execute(params![
+            irn.as_str(),
+            as_i64(ewb.ewb_no),
+            to_nanos(ewb.generated),
+            ewb.valid_till.map(to_nanos),
+            ewb.distance_km
+        ])?;
+    advance(conn, "ewb", ewb.ewb_no % 10_u64.pow(10))?;
+    Ok((changed == 1).then_some(ewb.ewb_no))
+}
+
+pub(super) fn cancel_ewb(
+    conn: &Connection,
+    ewb_no: u64,
+    at: OffsetDateTime,
+) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE ewb SET cancelled_at = ?2 WHERE ewb_no = ?1 AND cancelled_at IS NULL",
+        )?
+        .execute(params![as_i64(ewb_no), to_nanos(at)])?;
+    Ok(changed == 1)
+}
+
+pub(super) fn irn_of_ewb(conn: &Connection, ewb_no: u64) -> rusqlite::Result<Option<Irn>> {
+    let irn: Option<String> = conn
+        .prepare_cached("SELECT irn FROM ewb WHERE ewb_no = ?1")?
+        .query_row([as_i64(ewb_no)], |r| r.get(0))
+        .optional()?;
+    Ok(irn.as_deref().and_then(Irn::parse))
+}
+
+pub(super) fn count(conn: &Connection) -> rusqlite::Result<u64> {
+    conn.query_row("SELECT count(*) FROM irn", [], |r| as_u64(r, 0))
+}
+
+pub(super) fn clear(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute_batch("DELETE FROM ewb; DELETE FROM irn;")
+}

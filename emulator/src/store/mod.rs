@@ -1,0 +1,224 @@
+//! Durable state: one SQLite database behind the registry, the sessions, the taxpayer
+//! master's changes and the journal.
+//!
+//! SQLite (bundled, WAL) because the state is small, relational and must survive `kill -9`
+//! with nothing to operate: one file a team can copy, inspect with `sqlite3`, and share.
+//! Every write goes through one writer thread that commits in groups: whatever is queued
+//! when a transaction starts joins it, each job inside its own savepoint so one failure does
+//! not sink its neighbours, and a caller hears back only after `COMMIT` returned. Reads use a
+//! small pool of connections that see committed data only, so nothing is visible (and
+//! nothing can be acknowledged) before it is durable.
+//!
+//! `--in-memory` runs the same code over SQLite's `memdb` VFS: same SQL, nothing on disk.
+
+mod error;
+mod file;
+mod readers;
+mod schema;
+mod seal;
+mod writer;
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use rusqlite::Connection;
+
+pub use self::error::StoreError;
+pub use self::file::{DB_FILE, export, import};
+pub use self::schema::{APPLICATION_ID, SCHEMA_VERSION};
+pub use self::seal::Sealer;
+pub use self::writer::Synchronous;
+use self::{readers::Readers, writer::Writer};
+
+/// A time as stored: Unix nanoseconds, UTC, so it reads back identical.
+pub fn to_nanos(at: time::OffsetDateTime) -> i64 {
+    i64::try_from(at.unix_timestamp_nanos()).unwrap_or(i64::MAX)
+}
+
+/// A stored time.
+pub fn from_nanos(nanos: i64) -> Result<time::OffsetDateTime, time::error::ComponentRange> {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(nanos))
+}
+
+/// Where the state lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A data directory holding the database file (created if missing).
+    Dir(PathBuf),
+    /// Process memory: gone when the emulator stops.
+    Memory,
+}
+
+/// Tuning of the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// `PRAGMA synchronous` of the writer.
+    pub synchronous: Synchronous,
+    /// The most jobs one transaction takes.
+    pub max_batch: usize,
+    /// Reader connections.
+    pub readers: usize,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            synchronous: Synchronous::Full,
+            max_batch: 512,
+            readers: std::thread::available_parallelism().map_or(4, |n| n.get().clamp(2, 16)),
+        }
+    }
+}
+
+/// The open database; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    // Field order is drop order: readers close before the writer's final checkpoint.
+    readers: Readers,
+    writer: Writer,
+    location: Location,
+    _lock: Option<file::DirLock>,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the state at `location`.
+    pub fn open(location: &Location, options: StoreOptions) -> Result<Self, StoreError> {
+        let (target, lock) = match location {
+            Location::Dir(dir) => {
+                let lock = file::DirLock::acquire(dir)?;
+                (Target::File(dir.join(DB_FILE)), Some(lock))
+            }
+            Location::Memory => (Target::memory(), None),
+        };
+        // Checks come before any setting that writes to the file (WAL mode does), so a file
+        // that is not ours is left exactly as it was.
+        let mut conn = target.connect(Role::Setup)?;
+        schema::prepare(&mut conn, &target.describe())?;
+        schema::configure(&conn, target.is_file(), Role::Writer)
+            .map_err(|e| StoreError::open(&target.describe(), e))?;
+        let readers = (0..options.readers.max(1))
+            .map(|_| target.connect(Role::Reader))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                readers: Readers::new(readers),
+                writer: Writer::start(conn, options)?,
+                location: location.clone(),
+                _lock: lock,
+            }),
+        })
+    }
+
+    /// A throwaway in-memory store with default options.
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::open(&Location::Memory, StoreOptions::default())
+    }
+
+    /// Where this store lives.
+    pub fn location(&self) -> &Location {
+        &self.inner.location
+    }
+
+    /// Runs `f` on a reader connection (committed data only). Blocking, but short: point
+    /// lookups by primary key.
+    pub fn read<R>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R>,
+    ) -> Result<R, StoreError> {
+        self.inner
+            .readers
+            .with(|conn| f(conn).map_err(StoreError::from))
+    }
+
+    /// Runs `f` in the next group transaction and resolves once that transaction committed.
+    /// An error from `f` rolls back `f`'s own changes only.
+    pub async fn write<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.inner.writer.write(f).await
+    }
+
+    /// Queues `f` for the next group transaction without waiting (journal entries).
+    pub fn write_detached(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
+    ) {
+        self.inner.writer.detached(f);
+    }
+
+    /// [`Store::write`] from synchronous code outside the runtime (start-up, commands).
+    pub fn write_blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
+    ) -> Result<R, StoreError> {
+        self.inner.writer.write_blocking(f)
+    }
+
+    /// Writes a consistent copy of the whole database to `path` (`VACUUM INTO`).
+    pub fn snapshot(&self, path: &Path) -> Result<(), StoreError> {
+        file::vacuum_into(self, path)
+    }
+}
+
+/// What a connection is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// Checking and migrating the file: nothing written yet.
+    Setup,
+    /// The writer thread's connection.
+    Writer,
+    /// A pooled reader.
+    Reader,
+}
+
+/// What a connection opens.
+#[derive(Debug, Clone)]
+enum Target {
+    File(PathBuf),
+    /// A `memdb` database shared by this process's connections under a unique name.
+    Memory(String),
+}
+
+impl Target {
+    fn memory() -> Self {
+        let mut id = [0u8; 8];
+        crate::crypto::fill_random(&mut id);
+        let name: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        Self::Memory(format!("file:/irp-emulator-{name}?vfs=memdb"))
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::File(path) => path.display().to_string(),
+            Self::Memory(_) => "in-memory state".into(),
+        }
+    }
+
+    fn is_file(&self) -> bool {
+        matches!(self, Self::File(_))
+    }
+
+    fn connect(&self, role: Role) -> Result<Connection, StoreError> {
+        use rusqlite::OpenFlags as F;
+        let flags = F::SQLITE_OPEN_READ_WRITE
+            | F::SQLITE_OPEN_CREATE
+            | F::SQLITE_OPEN_URI
+            | F::SQLITE_OPEN_NO_MUTEX;
+        let conn = match self {
+            Self::File(path) => Connection::open_with_flags(path, flags),
+            Self::Memory(uri) => Connection::open_with_flags(uri, flags),
+        }
+        .map_err(|e| StoreError::open(&self.describe(), e))?;
+        schema::configure(&conn, self.is_file(), role)
+            .map_err(|e| StoreError::open(&self.describe(), e))?;
+        Ok(conn)
+    }
+}
