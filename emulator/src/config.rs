@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use time::Duration;
 
+use crate::journal::Retention;
 use crate::rules::RuleSettings;
 use crate::store::Synchronous;
 
@@ -95,6 +96,8 @@ pub struct Settings {
     pub admin_token: Option<String>,
     /// Business-rule knobs (`[rules]`).
     pub rules: RuleSettings,
+    /// Journal retention (`[journal]`).
+    pub journal: Retention,
 }
 
 /// The default client credentials.
@@ -124,6 +127,7 @@ impl Settings {
             ],
             admin_token: None,
             rules: RuleSettings::default(),
+            journal: Retention::default(),
         }
     }
 
@@ -154,6 +158,9 @@ impl Settings {
         }
         if let Some(rules) = &file.rules {
             self.rules = rules.clone();
+        }
+        if let Some(journal) = file.journal {
+            self.journal = journal;
         }
     }
 }
@@ -200,6 +207,8 @@ pub struct ConfigFile {
     pub in_memory: Option<bool>,
     /// `"full"`, `"normal"` or `"off"`: how hard a commit waits for the disk.
     pub synchronous: Option<Synchronous>,
+    /// Journal retention; keys left out keep their defaults.
+    pub journal: Option<Retention>,
 }
 
 /// Why the configuration file could not be used.

@@ -16,6 +16,8 @@
 //! - [`rules`]: NIC's business rules in evaluation order, with their knobs.
 //! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle.
 //! - [`registry`]: registered IRNs and e-way bills; [`signing`]: the RS256 JWS signer.
+//! - [`store`]: the SQLite state (group commit, migrations, export/import); [`journal`]:
+//!   every API call as the emulator understood it.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
@@ -32,6 +34,7 @@ pub mod gstin;
 pub mod headers;
 pub mod invoice;
 pub mod irn;
+pub mod journal;
 pub mod keys;
 pub mod login;
 pub mod masters;

@@ -14,6 +14,7 @@ use crate::{
     clock::Clock,
     config::Settings,
     invoice::InvoiceSchema,
+    journal::Journal,
     keys::KeySet,
     registry::Registry,
     session::{self, Sessions},
@@ -58,6 +59,8 @@ pub struct Shared {
     pub registry: Registry,
     /// Seals secrets (SEKs, passwords) before they reach the store.
     pub sealer: Sealer,
+    /// The journal of API calls.
+    pub journal: Journal,
     sessions: Mutex<Sessions>,
     taxpayers: RwLock<TaxpayerMaster>,
     initial_taxpayers: TaxpayerMaster,
@@ -89,6 +92,7 @@ impl AppState {
             sessions.restore(stored);
         }
         let signer = JwsSigner::new(&keys, settings.issuer());
+        let journal = Journal::new(store.clone(), settings.journal);
         Ok(Self {
             inner: Arc::new(Shared {
                 settings,
@@ -97,6 +101,7 @@ impl AppState {
                 schema: InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")),
                 signer,
                 registry: Registry::open(store.clone())?,
+                journal,
                 store,
                 sealer,
                 sessions: Mutex::new(sessions),

@@ -33,8 +33,11 @@ impl Authenticated {
 
     /// Serialises `data` and encrypts it under the session key.
     pub fn seal<T: Serialize>(&self, data: &T) -> Result<Sealed, ApiError> {
+        let plain = serde_json::to_value(data)
+            .map_err(|e| ApiError::new(ErrorCode::ApplicationError).caused_by(e))?;
         Ok(Sealed {
-            data: self.encrypt_json(data)?,
+            data: self.encrypt_json(&plain)?,
+            plain,
             info: None,
         })
     }

@@ -15,6 +15,7 @@ use crate::{
     crypto::aes_ecb_encrypt,
     error::{ApiError, ErrorCode},
     headers::IrpHeaders,
+    journal::{Capture, mask_secrets},
     secret::{AppKey, Password, SessionKey},
     state::AppState,
 };
@@ -148,6 +149,11 @@ impl FromRequest<AppState> for Credentials {
             _ => return Err(malformed("Data missing or not a string")),
         };
         let credentials = open_credentials(state, data)?;
+        Capture::request(&parts.extensions, || {
+            let mut masked = Value::Object(credentials.clone());
+            mask_secrets(&mut masked);
+            masked
+        });
         let user_name = text_field(&credentials, "UserName")?.ok_or(ErrorCode::UserNameRequired)?;
         let password =
             text_field(&credentials, "Password")?.ok_or_else(|| malformed("Password missing"))?;

@@ -17,6 +17,7 @@ use super::{Authenticated, BodyRole, field, read_json_object};
 use crate::{
     crypto::aes_ecb_decrypt,
     error::{ApiError, ErrorCode},
+    journal::Capture,
     state::AppState,
 };
 
@@ -72,6 +73,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for Encrypted<T> {
         )
         .await?;
         let plain = open_data(&auth, field(&object, "Data"))?;
+        Capture::payload(&parts.extensions, &plain);
         let payload = parse_payload(&plain)?;
         Ok(Self { auth, payload })
     }

@@ -17,7 +17,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub use self::authenticated::Authenticated;
 pub(crate) use self::body::field;
@@ -26,6 +26,7 @@ pub use self::credentials::{Credentials, LoginRequest};
 pub use self::encrypted::Encrypted;
 pub(crate) use self::encrypted::{open_data, parse_payload};
 pub use self::ewb_system::EwbSystemAnswer;
+use crate::journal::JournalBody;
 
 /// The success envelope: `{"Status":1,"Data":…,"ErrorDetails":null,"InfoDtls":…}`.
 #[derive(Serialize)]
@@ -37,14 +38,20 @@ struct SuccessEnvelope<D> {
     info_dtls: Option<Value>,
 }
 
-fn success<D: Serialize>(data: D, info: Option<Value>) -> Response {
-    Json(SuccessEnvelope {
+/// The success answer, with its plaintext (`plain` as `Data`) attached for the journal.
+fn success<D: Serialize>(data: D, plain: Value, info: Option<Value>) -> Response {
+    let journal = JournalBody(json!({
+        "Status": 1, "Data": plain, "ErrorDetails": null, "InfoDtls": &info,
+    }));
+    let mut response = Json(SuccessEnvelope {
         status: 1,
         data,
         error_details: None,
         info_dtls: info,
     })
-    .into_response()
+    .into_response();
+    response.extensions_mut().insert(journal);
+    response
 }
 
 /// A success whose `Data` is sent as a plain JSON object (the auth API).
@@ -52,13 +59,15 @@ pub struct Plain<T>(pub T);
 
 impl<T: Serialize> IntoResponse for Plain<T> {
     fn into_response(self) -> Response {
-        success(self.0, None)
+        let plain = serde_json::to_value(&self.0).unwrap_or_default();
+        success(self.0, plain, None)
     }
 }
 
 /// A success whose `Data` is base64(AES-ECB(SEK, JSON)); built by [`Authenticated::seal`].
 pub struct Sealed {
     data: String,
+    plain: Value,
     info: Option<Value>,
 }
 
@@ -72,6 +81,6 @@ impl Sealed {
 
 impl IntoResponse for Sealed {
     fn into_response(self) -> Response {
-        success(self.data, self.info)
+        success(self.data, self.plain, self.info)
     }
 }

@@ -142,6 +142,11 @@ impl IntoResponse for ApiError {
             error_details: &inner.details,
             info_dtls: &inner.info,
         };
-        (inner.code.http_status(), Json(body)).into_response()
+        let journal = serde_json::to_value(&body).unwrap_or_default();
+        let mut response = (inner.code.http_status(), Json(body)).into_response();
+        response
+            .extensions_mut()
+            .insert(crate::journal::JournalBody(journal));
+        response
     }
 }

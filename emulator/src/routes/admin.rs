@@ -1,7 +1,7 @@
 //! The control namespace `/__emulator__/`: not part of the IRP.
 //!
 //! Health, everything a client needs to be configured (`sandbox`), run-time taxpayers,
-//! reset, and the clock. Open only to loopback callers unless an admin token is configured,
+//! reset, the clock, and the journal (`journal.rs`). Open only to loopback callers unless an admin token is configured,
 //! in which case every caller must present it as `Authorization: Bearer <token>`.
 
 use std::net::SocketAddr;
@@ -35,6 +35,7 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         .route("/taxpayers", post(upsert_taxpayer))
         .route("/reset", post(reset))
         .route("/clock", get(clock).post(set_clock))
+        .merge(super::journal::router())
         .layer(middleware::from_fn_with_state(state, guard))
 }
 

@@ -17,6 +17,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     ewaybill::{self, EwbRequest},
     irn::Irn,
+    journal::Capture,
     state::AppState,
 };
 
@@ -70,12 +71,16 @@ const DECRYPTION_FAILED: &str = "109";
 
 pub(super) async fn cancel(State(state): State<AppState>, request: Request) -> EwbSystemAnswer {
     match cancel_inner(&state, request).await {
-        Ok(data) => EwbSystemAnswer::Success(data),
+        Ok((data, plain)) => EwbSystemAnswer::Success { data, plain },
         Err(code) => EwbSystemAnswer::Failure(vec![code]),
     }
 }
 
-async fn cancel_inner(state: &AppState, request: Request) -> Result<String, &'static str> {
+/// The sealed and the clear answer, or the e-way bill system's error code.
+async fn cancel_inner(
+    state: &AppState,
+    request: Request,
+) -> Result<(String, serde_json::Value), &'static str> {
     let (mut parts, body): (Parts, _) = request.into_parts();
     let auth = Authenticated::from_request_parts(&mut parts, state)
         .await
@@ -95,6 +100,7 @@ async fn cancel_inner(state: &AppState, request: Request) -> Result<String, &'st
         return Err(INVALID_JSON);
     }
     let plain = open_data(&auth, field(&object, "data")).map_err(|_| DECRYPTION_FAILED)?;
+    Capture::payload(&parts.extensions, &plain);
     let request: CancelEwb = parse_payload(&plain).map_err(|_| INVALID_JSON)?;
     let reason_ok = match &request.cancel_rsn_code {
         serde_json::Value::Number(n) => matches!(n.as_u64(), Some(1..=4)),
@@ -118,9 +124,13 @@ async fn cancel_inner(state: &AppState, request: Request) -> Result<String, &'st
             "[day]/[month]/[year] [hour repr:12]:[minute]:[second] [period]"
         ))
         .unwrap_or_default();
-    auth.encrypt_json(&CancelledEwb {
+    let answer = serde_json::to_value(CancelledEwb {
         eway_bill_no: request.ewb_no,
         cancel_date,
     })
-    .map_err(|_: ApiError| INVALID_JSON)
+    .map_err(|_| INVALID_JSON)?;
+    let sealed = auth
+        .encrypt_json(&answer)
+        .map_err(|_: ApiError| INVALID_JSON)?;
+    Ok((sealed, answer))
 }

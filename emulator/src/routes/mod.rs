@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod ewaybill;
 mod invoice;
+mod journal;
 mod master;
 mod path;
 
@@ -68,6 +69,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(CatchPanicLayer::custom(|_| panic_answer()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::journal::record,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -54,6 +54,30 @@ const MIGRATIONS: &[&str] = &[
         gstin  TEXT PRIMARY KEY,
         sealed BLOB NOT NULL                  -- the TaxpayerInput JSON, sealed (it holds passwords)
      ) STRICT;",
+    // 2: the journal of API calls.
+    "CREATE TABLE journal (
+        id           INTEGER PRIMARY KEY,
+        request_id   TEXT NOT NULL,
+        wall_time    INTEGER NOT NULL,        -- Unix nanoseconds, UTC
+        virtual_time INTEGER NOT NULL,
+        api          TEXT NOT NULL,
+        method       TEXT NOT NULL,
+        path         TEXT NOT NULL,
+        client_id    TEXT,
+        gstin        TEXT,
+        user_name    TEXT,
+        http_status  INTEGER NOT NULL,
+        status       INTEGER,
+        error_codes  TEXT NOT NULL,           -- comma-separated
+        info_codes   TEXT NOT NULL,
+        latency_us   INTEGER NOT NULL,
+        fault        TEXT,
+        request      TEXT,                    -- JSON after decryption, secrets masked
+        response     TEXT
+     ) STRICT;
+     CREATE INDEX journal_by_wall_time ON journal(wall_time);
+     CREATE INDEX journal_by_gstin ON journal(gstin, id);
+     CREATE INDEX journal_by_request ON journal(request_id);",
 ];
 
 /// The schema version this build writes.

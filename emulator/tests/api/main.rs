@@ -10,6 +10,7 @@
 //! - `tokens`: token reuse, forced refresh and expiry on a fixed clock.
 //! - `invoice`: Generate, Get and Cancel IRN; signatures checked with an independent JWT
 //!   library against the published certificate; duplicates, concurrency, clock windows.
+//! - `journal`: the call journal: decrypted records, filters, retention, secrets masked.
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
@@ -32,6 +33,7 @@ mod durability;
 mod ewaybill;
 mod helpers;
 mod invoice;
+mod journal;
 mod malformed;
 mod master;
 mod process;

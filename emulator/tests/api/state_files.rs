@@ -189,6 +189,13 @@ async fn a_version_1_database_is_migrated_and_keeps_everything() {
             .any(|u| u["gstin"] == ADDED_GSTIN),
         "{added}"
     );
+    // The journal (added by version 2) records calls made after the upgrade.
+    let journal = crate::wire::json_of(reqwest::Client::new().get(format!(
+        "{}/__emulator__/journal?api=generate_irn",
+        process.url
+    )))
+    .await;
+    assert_eq!(journal["count"], 3, "{journal}");
     drop(process);
     let version = rusqlite::Connection::open(data.join(irp_emulator::store::DB_FILE))
         .unwrap()

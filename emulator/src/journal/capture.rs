@@ -1,0 +1,84 @@
+//! How a handler's plaintext reaches the journal without the handler knowing: the journal
+//! layer puts a [`Capture`] slot in the request, the extractors that decrypt fill it with
+//! the request as understood, and every responder attaches its plaintext answer to the
+//! response as a [`JournalBody`] extension (never sent on the wire).
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use axum::http::Extensions;
+use serde_json::Value;
+
+/// What a request carried once decrypted; shared between the layer and the extractors.
+#[derive(Debug, Clone, Default)]
+pub struct Capture(Arc<Mutex<Option<Value>>>);
+
+/// The placeholder for a masked secret.
+pub const MASK: &str = "***";
+
+impl Capture {
+    /// Records the decrypted request of the call in `extensions`, if it is journaled.
+    pub fn request(extensions: &Extensions, value: impl FnOnce() -> Value) {
+        if let Some(capture) = extensions.get::<Self>() {
+            *capture.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(value());
+        }
+    }
+
+    /// Records a decrypted payload: JSON when it parses, otherwise its text.
+    pub fn payload(extensions: &Extensions, plain: &[u8]) {
+        Self::request(extensions, || {
+            serde_json::from_slice(plain)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(plain).into_owned()))
+        });
+    }
+
+    /// What was recorded.
+    pub(super) fn take(&self) -> Value {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .unwrap_or(Value::Null)
+    }
+}
+
+/// The plaintext envelope of an answer, for the journal only.
+#[derive(Debug, Clone)]
+pub struct JournalBody(pub Value);
+
+/// Masks the auth answer's `Sek` (and any stray secret field) in place.
+pub fn mask_secrets(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, field) in map.iter_mut() {
+                let secret = ["sek", "password", "appkey", "client_secret"]
+                    .iter()
+                    .any(|s| key.eq_ignore_ascii_case(s));
+                if secret && !field.is_null() {
+                    *field = Value::String(MASK.into());
+                } else {
+                    mask_secrets(field);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn secrets_are_masked_at_any_depth() {
+        let mut v = json!({"Status": 1, "Data": {"AuthToken": "t", "Sek": "s3cr3t"},
+            "list": [{"Password": "p"}, {"APPKEY": "k", "other": null}]});
+        mask_secrets(&mut v);
+        assert_eq!(
+            v,
+            json!({"Status": 1, "Data": {"AuthToken": "t", "Sek": "***"},
+                "list": [{"Password": "***"}, {"APPKEY": "***", "other": null}]})
+        );
+    }
+}

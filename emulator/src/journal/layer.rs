@@ -1,0 +1,103 @@
+//! The journal layer around the IRP routes: times the call, hands the extractors a
+//! [`Capture`] slot, reads the responder's [`JournalBody`], and appends the entry.
+
+use std::time::Instant;
+
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::Response,
+};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use super::{Api, Capture, Entry, JournalBody, mask_secrets};
+use crate::{headers::IrpHeaders, state::AppState};
+
+/// The header a client may send to tie retries of one logical call together.
+pub const REQUEST_ID: &str = "requestid";
+
+/// Records every call outside the control namespace.
+pub async fn record(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/__emulator__") {
+        return next.run(request).await;
+    }
+    let started = Instant::now();
+    let wall_time = OffsetDateTime::now_utc();
+    let virtual_time = state.clock.now();
+    let headers = IrpHeaders::from_map(request.headers());
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.chars().take(128).collect())
+        .unwrap_or_else(generated_id);
+    let method = request.method().to_string();
+    let path = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |p| p.as_str().to_owned(),
+    );
+    let api = Api::of(&method, request.uri().path());
+    let capture = Capture::default();
+    request.extensions_mut().insert(capture.clone());
+
+    let mut response = next.run(request).await;
+
+    let mut body = response
+        .extensions_mut()
+        .remove::<JournalBody>()
+        .map_or(Value::Null, |b| b.0);
+    mask_secrets(&mut body);
+    let mut request_body = capture.take();
+    mask_secrets(&mut request_body);
+    let codes = |list: &str, key: &str| -> Vec<String> {
+        body.get(list)
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.get(key))
+                    .map(|c| c.as_str().map_or_else(|| c.to_string(), str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut error_codes = codes("ErrorDetails", "ErrorCode");
+    // The e-way bill system's envelope: {"status":"0","error":{"errorCodes":"312,325"}}.
+    if let Some(list) = body.pointer("/error/errorCodes").and_then(Value::as_str) {
+        error_codes.extend(list.split(',').map(|c| c.trim().to_owned()));
+    }
+    let info_codes = codes("InfoDtls", "InfCd");
+    let status = body
+        .get("Status")
+        .or_else(|| body.get("status"))
+        .and_then(|s| s.as_u64().or_else(|| s.as_str()?.parse().ok()))
+        .and_then(|s| u8::try_from(s).ok());
+    state.journal.append(Entry {
+        id: 0,
+        request_id,
+        wall_time,
+        virtual_time,
+        api,
+        method,
+        path,
+        client_id: headers.client_id,
+        gstin: headers.gstin,
+        user_name: headers.user_name,
+        http_status: response.status().as_u16(),
+        status,
+        error_codes,
+        info_codes,
+        latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
+        fault: None,
+        request: request_body,
+        response: body,
+    });
+    response
+}
+
+fn generated_id() -> String {
+    let mut bytes = [0u8; 12];
+    crate::crypto::fill_random(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,147 @@
+//! The journal: every IRP API call, as the emulator understood it.
+//!
+//! A record holds both times (wall and virtual), the API, who called (client id, GSTIN,
+//! user), the request and response after decryption, the IRP `Status`, error and info
+//! codes, the latency and any fault applied. It is what a team reads when a client
+//! misbehaves, and what the conformance harness classifies into NIC's report.
+//!
+//! Secrets never reach it: the credentials extractor captures the login request with its
+//! password and AppKey already masked, and the auth answer's `Sek` is masked before the
+//! entry is built. Entries are written with the next group commit without holding up the
+//! answer, and pruned to the configured retention (count and age).
+
+mod api;
+mod capture;
+mod layer;
+mod rows;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+pub use self::api::Api;
+pub use self::capture::{Capture, JournalBody, MASK, mask_secrets};
+pub use self::layer::{REQUEST_ID, record};
+pub use self::rows::{Filter, MAX_LIMIT};
+use crate::store::{Store, StoreError};
+
+/// How much journal to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Retention {
+    /// Keep at most this many entries (the newest).
+    pub max_entries: u64,
+    /// Drop entries older than this many days (wall time).
+    pub max_age_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        Self {
+            max_entries: 100_000,
+            max_age_days: 30,
+        }
+    }
+}
+
+impl Retention {
+    /// Prune after this many appends: often enough that the count overshoots by at most a
+    /// tenth, rarely enough that pruning costs nothing measurable.
+    fn interval(self) -> u64 {
+        (self.max_entries / 10).clamp(1, 1000)
+    }
+}
+
+/// One journal entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Position in the journal (assigned on write).
+    #[serde(default)]
+    pub id: i64,
+    /// The client's `requestid` header, or a generated id.
+    pub request_id: String,
+    /// When the call arrived (real time, RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    pub wall_time: OffsetDateTime,
+    /// The emulator's clock at arrival (RFC 3339, IST).
+    #[serde(with = "time::serde::rfc3339")]
+    pub virtual_time: OffsetDateTime,
+    /// Which API.
+    pub api: Api,
+    /// HTTP method.
+    pub method: String,
+    /// Path and query as received.
+    pub path: String,
+    /// `client_id` header.
+    pub client_id: Option<String>,
+    /// `Gstin` header.
+    pub gstin: Option<String>,
+    /// `user_name` header.
+    pub user_name: Option<String>,
+    /// HTTP status code.
+    pub http_status: u16,
+    /// The IRP `Status` (1 or 0), when the answer had one.
+    pub status: Option<u8>,
+    /// `ErrorDetails[].ErrorCode`.
+    pub error_codes: Vec<String>,
+    /// `InfoDtls[].InfCd`.
+    pub info_codes: Vec<String>,
+    /// Time to answer, microseconds.
+    pub latency_us: u64,
+    /// The fault applied, if any.
+    pub fault: Option<String>,
+    /// The request after decryption (secrets masked), or null.
+    pub request: Value,
+    /// The response after decryption (secrets masked), or null.
+    pub response: Value,
+}
+
+/// The journal in the store.
+#[derive(Debug)]
+pub struct Journal {
+    store: Store,
+    retention: Retention,
+    appended: AtomicU64,
+}
+
+impl Journal {
+    /// The journal of `store`.
+    pub fn new(store: Store, retention: Retention) -> Self {
+        Self {
+            store,
+            retention,
+            appended: AtomicU64::new(0),
+        }
+    }
+
+    /// Queues `entry` for the next commit, pruning now and then.
+    pub fn append(&self, entry: Entry) {
+        let prune = (self.appended.fetch_add(1, Ordering::Relaxed) + 1)
+            .is_multiple_of(self.retention.interval());
+        let retention = self.retention;
+        self.store.write_detached(move |conn| {
+            rows::insert(conn, &entry)?;
+            if prune {
+                rows::prune(conn, retention, OffsetDateTime::now_utc())?;
+            }
+            Ok(())
+        });
+    }
+
+    /// Waits until every entry appended so far is committed.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.store.write(|_| Ok(())).await
+    }
+
+    /// Entries matching `filter`, oldest first.
+    pub fn query(&self, filter: &Filter) -> Result<Vec<Entry>, StoreError> {
+        self.store.read(|conn| rows::query(conn, filter))
+    }
+
+    /// Forgets every entry.
+    pub async fn clear(&self) -> Result<(), StoreError> {
+        self.store.write(rows::clear).await
+    }
+}

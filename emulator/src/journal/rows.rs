@@ -1,0 +1,243 @@
+//! The journal's SQL: insert, filtered reads, retention, clear.
+
+use rusqlite::{Connection, Row, ToSql, params};
+use time::{Duration, OffsetDateTime};
+
+use super::{Api, Entry, Retention};
+use crate::store::{from_nanos, to_nanos};
+
+/// Which entries to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only entries at or after this wall time.
+    pub since: Option<OffsetDateTime>,
+    /// Only entries after this id (paging).
+    pub after_id: Option<i64>,
+    /// Only this API.
+    pub api: Option<Api>,
+    /// Only calls made for this GSTIN.
+    pub gstin: Option<String>,
+    /// Only this IRP `Status` (1 or 0).
+    pub status: Option<u8>,
+    /// Only this request id.
+    pub request_id: Option<String>,
+    /// At most this many entries; without `since`/`after_id`, the newest ones.
+    pub limit: Option<u32>,
+}
+
+pub(super) fn insert(conn: &Connection, e: &Entry) -> rusqlite::Result<()> {
+    let json = |v: &serde_json::Value| (!v.is_null()).then(|| v.to_string());
+    conn.prepare_cached(
+        "INSERT INTO journal (request_id, wall_time, virtual_time, api, method, path, client_id,
+            gstin, user_name, http_status, status, error_codes, info_codes, latency_us, fault,
+            request, response)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+    )?
+    .execute(params![
+        e.request_id,
+        to_nanos(e.wall_time),
+        to_nanos(e.virtual_time),
+        e.api.name(),
+        e.method,
+        e.path,
+        e.client_id,
+        e.gstin,
+        e.user_name,
+        e.http_status,
+        e.status,
+        e.error_codes.join(","),
+        e.info_codes.join(","),
+        i64::try_from(e.latency_us).unwrap_or(i64::MAX),
+        e.fault,
+        json(&e.request),
+        json(&e.response),
+    ])
+    .map(drop)
+}
+
+fn list(text: String) -> Vec<String> {
+    if text.is_empty() {
+        Vec::new()
+    } else {
+        text.split(',').map(str::to_owned).collect()
+    }
+}
+
+fn entry_of(row: &Row<'_>) -> rusqlite::Result<Entry> {
+    let time = |i: usize| -> rusqlite::Result<OffsetDateTime> {
+        from_nanos(row.get(i)?).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                i,
+                rusqlite::types::Type::Integer,
+                Box::new(e),
+            )
+        })
+    };
+    let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
+        Ok(row
+            .get::<_, Option<String>>(i)?
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .unwrap_or_default())
+    };
+    let api: String = row.get(4)?;
+    Ok(Entry {
+        id: row.get(0)?,
+        request_id: row.get(1)?,
+        wall_time: time(2)?,
+        virtual_time: time(3)?.to_offset(crate::clock::IST),
+        api: Api::parse(&api).unwrap_or(Api::Unknown),
+        method: row.get(5)?,
+        path: row.get(6)?,
+        client_id: row.get(7)?,
+        gstin: row.get(8)?,
+        user_name: row.get(9)?,
+        http_status: row.get(10)?,
+        status: row.get(11)?,
+        error_codes: list(row.get(12)?),
+        info_codes: list(row.get(13)?),
+        latency_us: u64::try_from(row.get::<_, i64>(14)?).unwrap_or_default(),
+        fault: row.get(15)?,
+        request: json(16)?,
+        response: json(17)?,
+    })
+}
+
+/// The most entries one read returns.
+pub const MAX_LIMIT: u32 = 10_000;
+
+pub(super) fn query(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry>> {
+    let mut clauses = Vec::new();
+    let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+    let mut add = |clause: &str, arg: Box<dyn ToSql>| {
+        args.push(arg);
+        clauses.push(clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(since) = f.since {
+        add("wall_time >= ?", Box::new(to_nanos(since)));
+    }
+    if let Some(id) = f.after_id {
+        add("id > ?", Box::new(id));
+    }
+    if let Some(api) = f.api {
+        add("api = ?", Box::new(api.name()));
+    }
+    if let Some(gstin) = &f.gstin {
+        add("gstin = ?", Box::new(gstin.to_ascii_uppercase()));
+    }
+    if let Some(status) = f.status {
+        add("status = ?", Box::new(status));
+    }
+    if let Some(id) = &f.request_id {
+        add("request_id = ?", Box::new(id.clone()));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    let limit = f.limit.unwrap_or(100).min(MAX_LIMIT);
+    // Paging reads forward from a point; otherwise the newest `limit`, shown oldest first.
+    let forward = f.since.is_some() || f.after_id.is_some();
+    let order = if forward { "ASC" } else { "DESC" };
+    let sql = format!(
+        "SELECT id, request_id, wall_time, virtual_time, api, method, path, client_id, gstin,
+                user_name, http_status, status, error_codes, info_codes, latency_us, fault,
+                request, response
+           FROM journal {filter} ORDER BY id {order} LIMIT {limit}"
+    );
+    let mut statement = conn.prepare(&sql)?;
+    let params: Vec<&dyn ToSql> = args.iter().map(AsRef::as_ref).collect();
+    let mut entries = statement
+        .query_map(params.as_slice(), entry_of)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    if !forward {
+        entries.reverse();
+    }
+    Ok(entries)
+}
+
+/// Applies `retention` as of `now` (wall time).
+pub(super) fn prune(
+    conn: &Connection,
+    retention: Retention,
+    now: OffsetDateTime,
+) -> rusqlite::Result<()> {
+    let oldest = now - Duration::days(i64::from(retention.max_age_days));
+    conn.prepare_cached("DELETE FROM journal WHERE wall_time < ?1")?
+        .execute([to_nanos(oldest)])?;
+    let keep = i64::try_from(retention.max_entries).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "DELETE FROM journal WHERE id <= (SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+    )?
+    .execute([keep])
+    .map(drop)
+}
+
+pub(super) fn clear(conn: &Connection) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM journal", []).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use serde_json::Value;
+    use time::macros::datetime;
+
+    fn entry(wall_time: OffsetDateTime) -> Entry {
+        Entry {
+            id: 0,
+            request_id: "r".into(),
+            wall_time,
+            virtual_time: wall_time,
+            api: Api::Auth,
+            method: "POST".into(),
+            path: "/eivital/v1.04/auth".into(),
+            client_id: None,
+            gstin: Some("29AAACL1111A1ZD".into()),
+            user_name: None,
+            http_status: 200,
+            status: Some(1),
+            error_codes: vec![],
+            info_codes: vec![],
+            latency_us: 1,
+            fault: None,
+            request: Value::Null,
+            response: Value::Null,
+        }
+    }
+
+    #[test]
+    fn age_and_count_retention() {
+        let store = Store::in_memory().unwrap();
+        let now = datetime!(2026-11-21 12:00 UTC);
+        let ages = [40, 31, 29, 1, 0];
+        store
+            .write_blocking(move |conn| {
+                ages.iter()
+                    .try_for_each(|days| insert(conn, &entry(now - Duration::days(*days))))
+            })
+            .unwrap();
+        let left = |retention: Retention| {
+            store
+                .write_blocking(move |conn| {
+                    prune(conn, retention, now)?;
+                    query(conn, &Filter::default())
+                })
+                .unwrap()
+                .iter()
+                .map(|e| (now - e.wall_time).whole_days())
+                .collect::<Vec<_>>()
+        };
+        let by_age = Retention {
+            max_entries: 100,
+            max_age_days: 30,
+        };
+        assert_eq!(left(by_age), [29, 1, 0]);
+        let by_count = Retention {
+            max_entries: 2,
+            max_age_days: 30,
+        };
+        assert_eq!(left(by_count), [1, 0]);
+    }
+}
