@@ -258,6 +258,9 @@ mod tests {
         settings.apply(&file);
         assert_eq!(settings.profile, Profile::Sandbox);
         assert_eq!(settings.gstin_mismatch, GstinMismatch::InvalidToken);
+        assert_eq!(settings.journal, Retention::default());
+        assert_eq!(file.synchronous, Some(Synchronous::Full));
+        assert_eq!(file.data_dir.as_deref(), Some(Path::new(".irp-emulator")));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{APPLICATION_ID, SCHEMA_VERSION, Store, StoreError, schema};
+use super::{APPLICATION_ID, SCHEMA_VERSION, StoreError, schema};
 
 /// The database file inside a data directory.
 pub const DB_FILE: &str = "irp-emulator.sqlite";
@@ -40,14 +40,6 @@ impl DirLock {
             Err(std::fs::TryLockError::Error(e)) => Err(StoreError::io(&path, e)),
         }
     }
-}
-
-pub(super) fn vacuum_into(store: &Store, path: &Path) -> Result<(), StoreError> {
-    if path.exists() {
-        std::fs::remove_file(path).map_err(|e| StoreError::io(path, e))?;
-    }
-    let target = path.to_string_lossy().into_owned();
-    store.read(|conn| conn.execute("VACUUM INTO ?1", [target]).map(drop))
 }
 
 /// Copies the state of the data directory `dir` to `out` (a SQLite file), while a server

@@ -18,10 +18,7 @@ mod schema;
 mod seal;
 mod writer;
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-};
+use std::{path::PathBuf, sync::Arc};
 
 use rusqlite::Connection;
 
@@ -160,11 +157,6 @@ impl Store {
         f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
     ) -> Result<R, StoreError> {
         self.inner.writer.write_blocking(f)
-    }
-
-    /// Writes a consistent copy of the whole database to `path` (`VACUUM INTO`).
-    pub fn snapshot(&self, path: &Path) -> Result<(), StoreError> {
-        file::vacuum_into(self, path)
     }
 }
 
