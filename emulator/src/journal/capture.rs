@@ -12,6 +12,9 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default)]
 pub struct Capture(Arc<Mutex<Option<Value>>>);
 
+/// How much of a payload that is not JSON is kept.
+const TEXT_LIMIT: usize = 64 * 1024;
+
 /// The placeholder for a masked secret.
 pub const MASK: &str = "***";
 
@@ -23,11 +26,13 @@ impl Capture {
         }
     }
 
-    /// Records a decrypted payload: JSON when it parses, otherwise its text.
+    /// Records a decrypted payload: JSON when it parses, otherwise its first 64 KiB as text.
     pub fn payload(extensions: &Extensions, plain: &[u8]) {
         Self::request(extensions, || {
-            serde_json::from_slice(plain)
-                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(plain).into_owned()))
+            serde_json::from_slice(plain).unwrap_or_else(|_| {
+                let head = plain.get(..plain.len().min(TEXT_LIMIT)).unwrap_or_default();
+                Value::String(String::from_utf8_lossy(head).into_owned())
+            })
         });
     }
 
