@@ -134,6 +134,8 @@ mod tests {
         }
         for api in ALL {
             assert_eq!(Api::parse(api.name()), Some(api));
+            // The JSON form (journal entries) and the filter name are the same word.
+            assert_eq!(serde_json::to_value(api).unwrap(), api.name());
         }
         assert_eq!(Api::parse("nope"), None);
     }

@@ -207,23 +207,25 @@ mod tests {
         }
     }
 
-    #[test]
-    fn age_and_count_retention() {
+    #[tokio::test]
+    async fn age_and_count_retention() {
         let store = Store::in_memory().unwrap();
         let now = datetime!(2026-11-21 12:00 UTC);
         let ages = [40, 31, 29, 1, 0];
         store
-            .write_blocking(move |conn| {
+            .write(move |conn| {
                 ages.iter()
                     .try_for_each(|days| insert(conn, &entry(now - Duration::days(*days))))
             })
+            .await
             .unwrap();
-        let left = |retention: Retention| {
+        let left = async |retention: Retention| {
             store
-                .write_blocking(move |conn| {
+                .write(move |conn| {
                     prune(conn, retention, now)?;
                     query(conn, &Filter::default())
                 })
+                .await
                 .unwrap()
                 .iter()
                 .map(|e| (now - e.wall_time).whole_days())
@@ -233,11 +235,11 @@ mod tests {
             max_entries: 100,
             max_age_days: 30,
         };
-        assert_eq!(left(by_age), [29, 1, 0]);
+        assert_eq!(left(by_age).await, [29, 1, 0]);
         let by_count = Retention {
             max_entries: 2,
             max_age_days: 30,
         };
-        assert_eq!(left(by_count), [1, 0]);
+        assert_eq!(left(by_count).await, [1, 0]);
     }
 }

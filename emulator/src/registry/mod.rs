@@ -302,11 +302,6 @@ impl Registry {
         self.store.read(|conn| rows::irn_of_ewb(conn, ewb_no))
     }
 
-    /// Number of registered documents.
-    pub fn count(&self) -> Result<u64, StoreError> {
-        self.store.read(rows::count)
-    }
-
     /// Forgets every registration (the sequences keep counting).
     pub async fn clear(&self) -> Result<(), StoreError> {
         self.store.write(rows::clear).await

@@ -225,10 +225,6 @@ pub(super) fn irn_of_ewb(conn: &Connection, ewb_no: u64) -> rusqlite::Result<Opt
     Ok(irn.as_deref().and_then(Irn::parse))
 }
 
-pub(super) fn count(conn: &Connection) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT count(*) FROM irn", [], |r| as_u64(r, 0))
-}
-
 pub(super) fn clear(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("DELETE FROM ewb; DELETE FROM irn;")
 }

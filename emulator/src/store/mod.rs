@@ -150,14 +150,6 @@ impl Store {
     ) {
         self.inner.writer.detached(f);
     }
-
-    /// [`Store::write`] from synchronous code outside the runtime (start-up, commands).
-    pub fn write_blocking<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
-    ) -> Result<R, StoreError> {
-        self.inner.writer.write_blocking(f)
-    }
 }
 
 /// What a connection is for.

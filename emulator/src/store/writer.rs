@@ -97,17 +97,6 @@ impl Writer {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
-    pub(super) fn write_blocking<R: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Connection) -> rusqlite::Result<R> + Send + 'static,
-    ) -> Result<R, StoreError> {
-        let (tx, rx) = mpsc::sync_channel(1);
-        self.submit(Self::job(f, move |r| {
-            let _ = tx.send(r);
-        }))?;
-        rx.recv().map_err(|_| StoreError::Closed)?
-    }
-
     pub(super) fn detached(
         &self,
         f: impl FnOnce(&Connection) -> rusqlite::Result<()> + Send + 'static,
