@@ -14,6 +14,7 @@
 
 pub mod api;
 pub mod generator;
+pub mod journal;
 pub mod profile;
 pub mod report;
 pub mod scenario;
