@@ -1,5 +1,8 @@
-//! Scenario files: the model, loading and validation.
+//! Scenario files: the model, loading with validation, and templates.
 
+mod load;
 pub mod model;
+pub mod template;
 
+pub use self::load::{Loaded, SCHEMA, ScenarioError, load_dir};
 pub use self::model::*;

@@ -26,9 +26,6 @@ pub struct Scenario {
     /// What the target must offer; a scenario needing `control` runs only on the emulator.
     #[serde(default)]
     pub requires: Vec<Requirement>,
-    /// Profile roles the scenario uses; it is skipped when the profile lacks one.
-    #[serde(default)]
-    pub roles: Vec<String>,
     /// How many times to run the steps (fresh document numbers and invoices each time).
     #[serde(default = "one")]
     pub repeat: u32,

@@ -1,0 +1,125 @@
+//! The IRP being tested: its base URL, keys, and whether it is the emulator.
+
+use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
+use serde_json::Value;
+use time::{Date, OffsetDateTime, UtcOffset, macros::offset};
+
+use super::jws::Verifier;
+use crate::profile::{FETCH, Profile};
+
+/// India Standard Time, the IRP's clock.
+pub const IST: UtcOffset = offset!(+5:30);
+
+/// Why a target could not be prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum TargetError {
+    /// The target did not answer.
+    #[error("target {base} is unreachable: {source}")]
+    Unreachable {
+        /// Base URL.
+        base: String,
+        /// The cause.
+        source: reqwest::Error,
+    },
+    /// A key could not be fetched or read.
+    #[error("{0}")]
+    Key(String),
+}
+
+/// A target, ready for a client.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Base URL without a trailing slash.
+    pub base: String,
+    /// `client_id`.
+    pub client_id: String,
+    /// `client_secret`.
+    pub client_secret: String,
+    /// The RSA key credentials are encrypted with.
+    pub auth_public: RsaPublicKey,
+    /// The key signed documents are verified with.
+    pub verifier: Verifier,
+    /// The target answers the emulator's control namespace.
+    pub control: bool,
+    /// The target's today (IST): the emulator's clock, else the wall clock.
+    pub today: Date,
+}
+
+impl Target {
+    /// Resolves `profile` against `base`: probes the control namespace, fetches or reads keys.
+    pub async fn resolve(profile: &Profile, base: &str) -> Result<Self, TargetError> {
+        let base = base.trim_end_matches('/').to_owned();
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(profile.timeout_seconds))
+            .build()
+            .map_err(|source| TargetError::Unreachable {
+                base: base.clone(),
+                source,
+            })?;
+        let health = probe(&http, &format!("{base}/__emulator__/health"))
+            .await
+            .map_err(|source| TargetError::Unreachable {
+                base: base.clone(),
+                source,
+            })?;
+        let control = health.as_ref().is_some_and(|h| h["status"] == "ok");
+        let today = health
+            .as_ref()
+            .and_then(|h| h["now"].as_str())
+            .and_then(|now| now.get(..10))
+            .and_then(|day| {
+                Date::parse(day, time::macros::format_description!("[year]-[month]-[day]")).ok()
+            })
+            .unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(IST).date());
+        let needs_fetch = profile.auth_public_key == FETCH || profile.signing_certificate == FETCH;
+        let sandbox = if needs_fetch {
+            probe(&http, &format!("{base}/__emulator__/sandbox"))
+                .await
+                .ok()
+                .flatten()
+                .ok_or_else(|| {
+                    TargetError::Key(format!(
+                        "the profile says `fetch` but {base}/__emulator__/sandbox does not answer; \
+                         give PEM paths for auth_public_key and signing_certificate"
+                    ))
+                })?
+        } else {
+            Value::Null
+        };
+        let pem = |setting: &str, member: &str| -> Result<String, TargetError> {
+            if setting == FETCH {
+                sandbox[member]
+                    .as_str()
+                    .map(str::to_owned)
+                    .ok_or_else(|| TargetError::Key(format!("sandbox answer lacks {member}")))
+            } else {
+                std::fs::read_to_string(setting)
+                    .map_err(|e| TargetError::Key(format!("{setting}: {e}")))
+            }
+        };
+        let auth_public =
+            RsaPublicKey::from_public_key_pem(&pem(&profile.auth_public_key, "auth_public_key_pem")?)
+                .map_err(|e| TargetError::Key(format!("auth public key: {e}")))?;
+        let verifier =
+            Verifier::from_certificate_pem(&pem(&profile.signing_certificate, "signing_certificate_pem")?)
+                .map_err(|e| TargetError::Key(e.to_string()))?;
+        Ok(Self {
+            base,
+            client_id: profile.client_id.clone(),
+            client_secret: profile.client_secret.clone(),
+            auth_public,
+            verifier,
+            control,
+            today,
+        })
+    }
+}
+
+/// GETs `url`: `Ok(None)` when it answers but not with JSON 200, `Err` when it does not answer.
+async fn probe(http: &reqwest::Client, url: &str) -> Result<Option<Value>, reqwest::Error> {
+    let response = http.get(url).send().await?;
+    if !response.status().is_success() {
+        return Ok(None);
+    }
+    Ok(response.json::<Value>().await.ok())
+}
