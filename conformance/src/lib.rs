@@ -10,12 +10,20 @@
 //! - [`profile`]: target, credentials and roles; the report header.
 //! - [`scenario`]: the scenario file model, its schema gate and templates.
 //! - [`generator`]: seeded, valid invoices for every supply and document type.
+//! - [`client`]: the harness's own implementation of the wire protocol.
+//! - [`run`]: the runner: steps, expectations, captures; [`progress`]: bar or lines.
 //! - [`report`]: the report model and its writers (XLSX, PDF, JSON, JUnit, Markdown).
+//! - [`journal`]: the report from the emulator's journal of a team's own traffic.
+//! - [`local`]: the in-process emulator target; [`cli`]: the command line.
 
 pub mod api;
+pub mod cli;
 pub mod client;
 pub mod generator;
 pub mod journal;
+pub mod local;
 pub mod profile;
+pub mod progress;
 pub mod report;
+pub mod run;
 pub mod scenario;

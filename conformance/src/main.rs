@@ -1,3 +1,5 @@
-//! `irp-conformance`: being rewritten.
+//! `irp-conformance`: see [`irp_conformance::cli`].
 
-fn main() {}
+fn main() -> std::process::ExitCode {
+    irp_conformance::cli::main()
+}

@@ -127,7 +127,10 @@ impl Profile {
         })?;
         let mut profile = Self::parse(&text, &shown)?;
         let base = path.parent().unwrap_or_else(|| Path::new("."));
-        for source in [&mut profile.auth_public_key, &mut profile.signing_certificate] {
+        for source in [
+            &mut profile.auth_public_key,
+            &mut profile.signing_certificate,
+        ] {
             if source != FETCH && Path::new(source.as_str()).is_relative() {
                 *source = base.join(source.as_str()).display().to_string();
             }

@@ -70,7 +70,9 @@ pub fn encrypt_credentials(
     let mut rng = rand::rngs::OsRng;
     let block = match how {
         Encryption::Pkcs1 => public.encrypt(&mut rng, Pkcs1v15Encrypt, inner.as_bytes())?,
-        Encryption::Oaep => public.encrypt(&mut rng, Oaep::new::<sha1::Sha1>(), inner.as_bytes())?,
+        Encryption::Oaep => {
+            public.encrypt(&mut rng, Oaep::new::<sha1::Sha1>(), inner.as_bytes())?
+        }
         Encryption::WrongKey => {
             let stranger = RsaPrivateKey::new(&mut rng, 2048)?;
             RsaPublicKey::from(&stranger).encrypt(&mut rng, Pkcs1v15Encrypt, inner.as_bytes())?
@@ -90,8 +92,10 @@ mod tests {
         let sealed = STANDARD.encode(seal(&key, b"{\"a\":1}").unwrap());
         assert_eq!(open(&key, &sealed).unwrap(), b"{\"a\":1}");
         let other = app_key();
-        assert!(open(&other, &sealed).is_err_and(|e| matches!(e, CipherError::Aes))
-            || open(&other, &sealed).is_ok_and(|p| p != b"{\"a\":1}"));
+        assert!(
+            open(&other, &sealed).is_err_and(|e| matches!(e, CipherError::Aes))
+                || open(&other, &sealed).is_ok_and(|p| p != b"{\"a\":1}")
+        );
         assert!(open(&key, "***").is_err());
         assert!(seal(&[0; 10], b"x").is_err());
     }

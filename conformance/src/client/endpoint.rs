@@ -73,9 +73,7 @@ impl Endpoint {
             Api::GetIrn => Self::get(format!("/eicore/v1.03/Invoice/irn/{}", irn()?)),
             Api::GetEwb => Self::get(format!("/eiewb/v1.03/ewaybill/irn/{}", irn()?)),
             Api::GstinDetails => Self::get(format!("/eivital/v1.03/Master/gstin/{}", gstin()?)),
-            Api::SyncGstin => {
-                Self::get(format!("/eivital/v1.03/Master/syncgstin/{}", gstin()?))
-            }
+            Api::SyncGstin => Self::get(format!("/eivital/v1.03/Master/syncgstin/{}", gstin()?)),
             Api::GetIrnByDocument => {
                 let (doctype, docnum, docdate) = params.document.as_ref()?;
                 Self::get(format!(

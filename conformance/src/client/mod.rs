@@ -213,7 +213,8 @@ impl Client {
         let sealed = match body {
             None => None,
             Some(plain) => {
-                let data = STANDARD.encode(cipher::seal(&session.sek, plain.to_string().as_bytes())?);
+                let data =
+                    STANDARD.encode(cipher::seal(&session.sek, plain.to_string().as_bytes())?);
                 Some(if endpoint.ewb_system {
                     json!({ "action": "CANEWB", "data": data })
                 } else {
@@ -244,10 +245,37 @@ impl Client {
         })
     }
 
+    /// An emulator control request (`/__emulator__/…`): `Status` 1 for HTTP 2xx, the
+    /// answer as `Data`.
+    pub async fn control(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Answer, ClientError> {
+        let endpoint = Endpoint {
+            method,
+            path: format!("/__emulator__{path}"),
+            ewb_system: false,
+        };
+        let (status, raw, elapsed) = self.send(&endpoint, &[], &[], body.cloned()).await?;
+        let ok = (200..300).contains(&status);
+        Ok(Answer {
+            call: endpoint.to_string(),
+            http_status: status,
+            request: body.cloned().unwrap_or(Value::Null),
+            doc: json!({ "Status": u8::from(ok), "Data": raw, "ErrorDetails": null, "InfoDtls": null }),
+            elapsed,
+        })
+    }
+
     fn headers(&self, gstin: &str, session: Option<&Session>) -> Vec<(String, String)> {
         let mut headers = vec![
             ("client_id".to_owned(), self.target.client_id.clone()),
-            ("client_secret".to_owned(), self.target.client_secret.clone()),
+            (
+                "client_secret".to_owned(),
+                self.target.client_secret.clone(),
+            ),
             ("Gstin".to_owned(), gstin.to_owned()),
         ];
         if let Some(session) = session {
@@ -264,7 +292,11 @@ impl Client {
         overrides: HeaderOverrides<'_>,
         body: Option<Value>,
     ) -> Result<(u16, Value, Duration), ClientError> {
-        let url = format!("{}{}", self.target.base.trim_end_matches('/'), endpoint.path);
+        let url = format!(
+            "{}{}",
+            self.target.base.trim_end_matches('/'),
+            endpoint.path
+        );
         let mut request = self.http.request(endpoint.method.clone(), url);
         for (name, value) in base {
             let overridden = overrides.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));

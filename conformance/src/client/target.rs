@@ -68,7 +68,11 @@ impl Target {
             .and_then(|h| h["now"].as_str())
             .and_then(|now| now.get(..10))
             .and_then(|day| {
-                Date::parse(day, time::macros::format_description!("[year]-[month]-[day]")).ok()
+                Date::parse(
+                    day,
+                    time::macros::format_description!("[year]-[month]-[day]"),
+                )
+                .ok()
             })
             .unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(IST).date());
         let needs_fetch = profile.auth_public_key == FETCH || profile.signing_certificate == FETCH;
@@ -97,12 +101,16 @@ impl Target {
                     .map_err(|e| TargetError::Key(format!("{setting}: {e}")))
             }
         };
-        let auth_public =
-            RsaPublicKey::from_public_key_pem(&pem(&profile.auth_public_key, "auth_public_key_pem")?)
-                .map_err(|e| TargetError::Key(format!("auth public key: {e}")))?;
-        let verifier =
-            Verifier::from_certificate_pem(&pem(&profile.signing_certificate, "signing_certificate_pem")?)
-                .map_err(|e| TargetError::Key(e.to_string()))?;
+        let auth_public = RsaPublicKey::from_public_key_pem(&pem(
+            &profile.auth_public_key,
+            "auth_public_key_pem",
+        )?)
+        .map_err(|e| TargetError::Key(format!("auth public key: {e}")))?;
+        let verifier = Verifier::from_certificate_pem(&pem(
+            &profile.signing_certificate,
+            "signing_certificate_pem",
+        )?)
+        .map_err(|e| TargetError::Key(e.to_string()))?;
         Ok(Self {
             base,
             client_id: profile.client_id.clone(),

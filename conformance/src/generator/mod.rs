@@ -3,7 +3,10 @@
 use serde_json::Value;
 use time::Date;
 
-use crate::{profile::Party, scenario::{EwbSpec, InvoiceSpec}};
+use crate::{
+    profile::Party,
+    scenario::{EwbSpec, InvoiceSpec},
+};
 
 /// Seeded generator of valid e-invoices.
 #[derive(Debug)]
@@ -28,7 +31,13 @@ impl Generator {
     }
 
     /// An invoice for `spec`.
-    pub fn invoice(&mut self, spec: &InvoiceSpec, parties: Parties<'_>, doc_no: &str, doc_date: Date) -> Value {
+    pub fn invoice(
+        &mut self,
+        spec: &InvoiceSpec,
+        parties: Parties<'_>,
+        doc_no: &str,
+        doc_date: Date,
+    ) -> Value {
         let _ = (spec, parties, doc_no, doc_date, self.seed);
         Value::Null
     }

@@ -214,19 +214,17 @@ impl Report {
                 (Verdict::Skipped, _) => tally.skipped += 1,
             }
             let Some(id) = &outcome.case else { continue };
-            let case = cases
-                .entry((api, id.clone()))
-                .or_insert_with(|| Case {
-                    api,
-                    id: id.clone(),
-                    feature: outcome.feature.clone(),
-                    kind: outcome.kind,
-                    expected: outcome.expected.clone(),
-                    actual: outcome.actual.clone(),
-                    runs: 0,
-                    passed: 0,
-                    representative: None,
-                });
+            let case = cases.entry((api, id.clone())).or_insert_with(|| Case {
+                api,
+                id: id.clone(),
+                feature: outcome.feature.clone(),
+                kind: outcome.kind,
+                expected: outcome.expected.clone(),
+                actual: outcome.actual.clone(),
+                runs: 0,
+                passed: 0,
+                representative: None,
+            });
             if outcome.verdict == Verdict::Skipped {
                 continue;
             }
@@ -362,7 +360,10 @@ pub(crate) mod tests {
         ];
         let report = Report::build(Header::default(), Minimums::Nic, outcomes);
         let generate = report.tally(Api::GenerateIrn).unwrap();
-        assert_eq!((generate.success, generate.failure, generate.failed), (1, 1, 2));
+        assert_eq!(
+            (generate.success, generate.failure, generate.failed),
+            (1, 1, 2)
+        );
         assert!(!generate.met());
         let ewb = report.tally(Api::GetEwb).unwrap();
         assert!(!ewb.counted() && ewb.met());
@@ -370,11 +371,22 @@ pub(crate) mod tests {
         let g1 = report.cases.iter().find(|c| c.id == "G-1").unwrap();
         assert_eq!((g1.runs, g1.passed, g1.verdict()), (3, 1, Verdict::Failed));
         assert_eq!(g1.actual, "Status 0: 2150");
-        assert!(g1.representative.as_ref().unwrap().response.contains("Failed"));
+        assert!(
+            g1.representative
+                .as_ref()
+                .unwrap()
+                .response
+                .contains("Failed")
+        );
         let au1 = report.cases.iter().find(|c| c.id == "AU-1").unwrap();
         assert_eq!(au1.verdict(), Verdict::Skipped);
         assert!(!report.passed());
-        assert!(report.missing.iter().any(|m| m.contains("Generate IRN: 99 more successful")));
+        assert!(
+            report
+                .missing
+                .iter()
+                .any(|m| m.contains("Generate IRN: 99 more successful"))
+        );
         assert!(report.missing.iter().any(|m| m.contains("G-1")));
         // Six counted APIs appear even when nothing ran, plus the uncounted one that did.
         assert_eq!(report.tallies.len(), 7);

@@ -78,7 +78,10 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, ScenarioError> {
     if let Some(pair) = names.windows(2).find(|w| w.first() == w.get(1)) {
         return Err(ScenarioError::Invalid {
             path: dir.display().to_string(),
-            problems: vec![format!("two scenarios are named `{}`", pair.first().copied().unwrap_or_default())],
+            problems: vec![format!(
+                "two scenarios are named `{}`",
+                pair.first().copied().unwrap_or_default()
+            )],
         });
     }
     Ok(loaded)
@@ -158,12 +161,16 @@ fn check(scenario: &Scenario) -> Vec<String> {
         }
         if let Some(earlier) = &step.resend {
             if !seen.contains(&earlier.as_str()) {
-                problems.push(at(format!("resend `{earlier}`: no earlier step of that name")));
+                problems.push(at(format!(
+                    "resend `{earlier}`: no earlier step of that name"
+                )));
             }
         }
         seen.push(&step.name);
         if step.call == Call::Control && !scenario.requires.contains(&Requirement::Control) {
-            problems.push(at("a control step needs `\"requires\": [\"control\"]`".to_owned()));
+            problems.push(at(
+                "a control step needs `\"requires\": [\"control\"]`".to_owned()
+            ));
         }
         if step.call == Call::Control && step.report.is_some() {
             problems.push(at("a control step counts toward no report row".to_owned()));
@@ -173,7 +180,9 @@ fn check(scenario: &Scenario) -> Vec<String> {
             && step.resend.is_none()
             && step.body.is_none()
         {
-            problems.push(at("generate_irn needs `invoice`, `resend` or `body`".to_owned()));
+            problems.push(at(
+                "generate_irn needs `invoice`, `resend` or `body`".to_owned()
+            ));
         }
         if step.invoice.is_some() && step.call != Call::GenerateIrn {
             problems.push(at("`invoice` belongs to generate_irn".to_owned()));
@@ -193,14 +202,19 @@ mod tests {
         std::fs::write(dir.join(name), text).unwrap();
     }
 
-    const GOOD: &str = r#"{"name":"a","steps":[{"name":"login","call":"auth","expect":{"status":1}}]}"#;
+    const GOOD: &str =
+        r#"{"name":"a","steps":[{"name":"login","call":"auth","expect":{"status":1}}]}"#;
 
     #[test]
     fn loads_sorted_and_recursively() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
         write(dir.path(), "b.json", &GOOD.replace("\"a\"", "\"b\""));
-        write(&dir.path().join("sub"), "c.json", &GOOD.replace("\"a\"", "\"c\""));
+        write(
+            &dir.path().join("sub"),
+            "c.json",
+            &GOOD.replace("\"a\"", "\"c\""),
+        );
         write(dir.path(), "a.json", GOOD);
         write(dir.path(), "notes.txt", "ignored");
         let names: Vec<_> = load_dir(dir.path())
@@ -217,12 +231,30 @@ mod tests {
             ("{", "not JSON"),
             (r#"{"name":"a"}"#, "steps"),
             (r#"{"name":"a","steps":[{"name":"x","call":"fly"}]}"#, "fly"),
-            (r#"{"name":"a","steps":[{"name":"x","call":"auth","expect":{"stauts":1}}]}"#, "stauts"),
-            (r#"{"name":"a","steps":[{"name":"x","call":"auth"},{"name":"x","call":"auth"}]}"#, "name used twice"),
-            (r#"{"name":"a","steps":[{"name":"x","call":"generate_irn","resend":"y"}]}"#, "no earlier step"),
-            (r#"{"name":"a","steps":[{"name":"x","call":"control","params":{"method":"POST","path":"/clock"}}]}"#, "requires"),
-            (r#"{"name":"a","steps":[{"name":"x","call":"generate_irn"}]}"#, "needs `invoice`"),
-            (r#"{"name":"a","steps":[{"name":"x","call":"auth","capture":{"t":"Data"}}]}"#, "does not match"),
+            (
+                r#"{"name":"a","steps":[{"name":"x","call":"auth","expect":{"stauts":1}}]}"#,
+                "stauts",
+            ),
+            (
+                r#"{"name":"a","steps":[{"name":"x","call":"auth"},{"name":"x","call":"auth"}]}"#,
+                "name used twice",
+            ),
+            (
+                r#"{"name":"a","steps":[{"name":"x","call":"generate_irn","resend":"y"}]}"#,
+                "no earlier step",
+            ),
+            (
+                r#"{"name":"a","steps":[{"name":"x","call":"control","params":{"method":"POST","path":"/clock"}}]}"#,
+                "requires",
+            ),
+            (
+                r#"{"name":"a","steps":[{"name":"x","call":"generate_irn"}]}"#,
+                "needs `invoice`",
+            ),
+            (
+                r#"{"name":"a","steps":[{"name":"x","call":"auth","capture":{"t":"Data"}}]}"#,
+                "does not match",
+            ),
         ];
         for (text, needle) in cases {
             let dir = tempfile::tempdir().unwrap();
@@ -232,6 +264,9 @@ mod tests {
             assert!(error.contains(needle), "{text}: {error}");
         }
         let empty = tempfile::tempdir().unwrap();
-        assert!(matches!(load_dir(empty.path()), Err(ScenarioError::Empty(_))));
+        assert!(matches!(
+            load_dir(empty.path()),
+            Err(ScenarioError::Empty(_))
+        ));
     }
 }

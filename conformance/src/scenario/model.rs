@@ -15,6 +15,9 @@ use crate::{api::Api, report::Kind};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The schema reference editors use (`../../schemas/scenario.schema.json`); not used.
+    #[serde(rename = "$schema", default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
     /// Unique name (the file name without `.json` by convention).
     pub name: String,
     /// What it proves.

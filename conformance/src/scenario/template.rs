@@ -198,8 +198,17 @@ mod tests {
             vars.expand(&json!("${gstin.nobody}")),
             Err(TemplateError::NoRole("nobody".to_owned()))
         );
-        assert!(matches!(vars.expand(&json!("${nope}")), Err(TemplateError::Unknown(_))));
-        assert!(matches!(vars.expand(&json!("${irn")), Err(TemplateError::Syntax(_))));
-        assert!(matches!(vars.expand(&json!("${irn|rot13}")), Err(TemplateError::Syntax(_))));
+        assert!(matches!(
+            vars.expand(&json!("${nope}")),
+            Err(TemplateError::Unknown(_))
+        ));
+        assert!(matches!(
+            vars.expand(&json!("${irn")),
+            Err(TemplateError::Syntax(_))
+        ));
+        assert!(matches!(
+            vars.expand(&json!("${irn|rot13}")),
+            Err(TemplateError::Syntax(_))
+        ));
     }
 }

@@ -1,0 +1,62 @@
+//! The default target: an emulator started in this process on a free loopback port, with
+//! in-memory state, so `irp-conformance run` works with no setup. Only the emulator's
+//! server is used; every call still goes over HTTP through the harness's own client.
+
+use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
+use tokio::{sync::oneshot, task::JoinHandle};
+
+/// A running in-process emulator; dropping it stops the server.
+#[derive(Debug)]
+pub struct LocalEmulator {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// Why the in-process emulator could not start.
+#[derive(Debug, thiserror::Error)]
+#[error("starting the in-process emulator: {0}")]
+pub struct LocalError(String);
+
+impl LocalEmulator {
+    /// Starts the emulator with default settings, the built-in test keys and the system clock.
+    pub async fn start() -> Result<Self, LocalError> {
+        let keys = KeySet::embedded().map_err(|e| LocalError(e.to_string()))?;
+        let state = AppState::new(Settings::default(), keys, Clock::system())
+            .map_err(|e| LocalError(e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .map_err(|e| LocalError(e.to_string()))?;
+        let addr = listener
+            .local_addr()
+            .map_err(|e| LocalError(e.to_string()))?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(irp_emulator::serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Ok(Self {
+            base: format!("http://{addr}"),
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    /// Stops the server and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for LocalEmulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

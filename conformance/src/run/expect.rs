@@ -1,0 +1,235 @@
+//! Checking an answer against a step's expectations. Each check that misses adds a reason;
+//! no reasons means the step passed.
+
+use std::{collections::BTreeMap, sync::OnceLock};
+
+use serde_json::{Value, json};
+
+use crate::{
+    client::{Answer, jws::Verifier},
+    scenario::{Expect, template::Vars},
+};
+
+/// `schemas/responses.schema.json`, compiled into the binary.
+pub const RESPONSE_SCHEMAS: &str = include_str!("../../../schemas/responses.schema.json");
+
+/// Every way `answer` misses `expect` (empty when it meets it).
+pub(crate) fn check(
+    expect: &Expect,
+    answer: &Answer,
+    vars: &Vars<'_>,
+    verifier: &Verifier,
+) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let doc = &answer.doc;
+    if let Some(status) = expect.status {
+        if answer.status() != Some(u64::from(status)) {
+            reasons.push(format!(
+                "expected Status {status}, got {}",
+                describe(answer)
+            ));
+        }
+    }
+    let codes = answer.error_codes();
+    for code in &expect.error_codes {
+        if !codes.contains(code) {
+            reasons.push(format!("expected error {code}, got {}", describe(answer)));
+        }
+    }
+    let infos = answer.info_codes();
+    for code in &expect.info_codes {
+        if !infos.contains(code) {
+            reasons.push(format!(
+                "expected InfoDtls {code}, got [{}]",
+                infos.join(", ")
+            ));
+        }
+    }
+    for (pointer, wanted) in &expect.values {
+        match vars.expand(wanted) {
+            Err(e) => reasons.push(format!("{pointer}: {e}")),
+            Ok(wanted) => {
+                let got = doc.pointer(pointer).unwrap_or(&Value::Null);
+                if !same(got, &wanted) {
+                    reasons.push(format!("{pointer}: expected {wanted}, got {got}"));
+                }
+            }
+        }
+    }
+    for pointer in &expect.present {
+        if doc.pointer(pointer).is_none_or(Value::is_null) {
+            reasons.push(format!("{pointer}: expected a value, got none"));
+        }
+    }
+    for pointer in &expect.absent {
+        if let Some(got) = doc.pointer(pointer).filter(|v| !v.is_null()) {
+            reasons.push(format!("{pointer}: expected none, got {got}"));
+        }
+    }
+    if expect.signature_valid || expect.qr_matches_invoice {
+        signed(expect, answer, verifier, &mut reasons);
+    }
+    if let Some(name) = &expect.schema {
+        reasons.extend(schema_problems(name, &doc["Data"]));
+    }
+    reasons
+}
+
+/// `Status 1` / `Status 0: 2150 Duplicate IRN; 2278 …`.
+pub fn describe(answer: &Answer) -> String {
+    match answer.status() {
+        Some(1) => "Status 1".to_owned(),
+        Some(status) => {
+            let errors: Vec<String> = answer.doc["ErrorDetails"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|e| {
+                    let code = e["ErrorCode"]
+                        .as_str()
+                        .map_or_else(|| e["ErrorCode"].to_string(), str::to_owned);
+                    let message: String = e["ErrorMessage"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .chars()
+                        .take(80)
+                        .collect();
+                    format!("{code} {message}").trim().to_owned()
+                })
+                .collect();
+            format!("Status {status}: {}", errors.join("; "))
+        }
+        None => format!("HTTP {} without a Status", answer.http_status),
+    }
+}
+
+/// JSON equality where a number and its decimal text are the same value (the IRP is not
+/// consistent about which it sends).
+fn same(got: &Value, wanted: &Value) -> bool {
+    match (got, wanted) {
+        (Value::Number(n), Value::String(s)) | (Value::String(s), Value::Number(n)) => {
+            n.to_string() == *s
+        }
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        _ => got == wanted,
+    }
+}
+
+fn signed(expect: &Expect, answer: &Answer, verifier: &Verifier, reasons: &mut Vec<String>) {
+    let data = &answer.doc["Data"];
+    let verified = |member: &str, reasons: &mut Vec<String>| match data[member].as_str() {
+        None => {
+            reasons.push(format!("{member}: missing"));
+            None
+        }
+        Some(jws) => match verifier.verify(jws) {
+            Ok(payload) => Some(payload),
+            Err(e) => {
+                reasons.push(format!("{member}: {e}"));
+                None
+            }
+        },
+    };
+    let invoice = verified("SignedInvoice", reasons);
+    let qr = verified("SignedQRCode", reasons);
+    if let Some(invoice) = &invoice {
+        if invoice["Irn"] != data["Irn"] {
+            reasons.push(format!(
+                "SignedInvoice Irn {} is not Data.Irn {}",
+                invoice["Irn"], data["Irn"]
+            ));
+        }
+    }
+    if !expect.qr_matches_invoice {
+        return;
+    }
+    let (Some(qr), Some(signed_invoice)) = (qr, invoice) else {
+        return;
+    };
+    // The invoice sent when the step generated it, else the one inside SignedInvoice.
+    let source = if answer.request.get("DocDtls").is_some() {
+        &answer.request
+    } else {
+        &signed_invoice
+    };
+    for (field, wanted) in qr_fields(source, &data["Irn"], &signed_invoice["AckDt"]) {
+        let got = &qr[field];
+        if !same(got, &wanted) {
+            reasons.push(format!("QR {field}: {got} but the invoice has {wanted}"));
+        }
+    }
+}
+
+/// The QR code's fields as the invoice determines them.
+fn qr_fields(invoice: &Value, irn: &Value, ack_dt: &Value) -> BTreeMap<&'static str, Value> {
+    let items = invoice["ItemList"].as_array().cloned().unwrap_or_default();
+    let main_hsn = items
+        .iter()
+        .max_by(|a, b| {
+            let amount = |v: &Value| v["AssAmt"].as_f64().unwrap_or(0.0);
+            amount(a).total_cmp(&amount(b))
+        })
+        .map(|item| item["HsnCd"].clone())
+        .unwrap_or(Value::Null);
+    BTreeMap::from([
+        ("SellerGstin", invoice["SellerDtls"]["Gstin"].clone()),
+        ("BuyerGstin", invoice["BuyerDtls"]["Gstin"].clone()),
+        ("DocNo", invoice["DocDtls"]["No"].clone()),
+        ("DocTyp", invoice["DocDtls"]["Typ"].clone()),
+        ("DocDt", invoice["DocDtls"]["Dt"].clone()),
+        ("TotInvVal", invoice["ValDtls"]["TotInvVal"].clone()),
+        ("ItemCnt", json!(items.len())),
+        ("MainHsnCode", main_hsn),
+        ("Irn", irn.clone()),
+        ("IrnDt", ack_dt.clone()),
+    ])
+}
+
+fn schema_problems(name: &str, data: &Value) -> Vec<String> {
+    static SCHEMAS: OnceLock<Value> = OnceLock::new();
+    let schemas = SCHEMAS.get_or_init(|| {
+        serde_json::from_str(RESPONSE_SCHEMAS).unwrap_or_else(|e| unreachable!("schema JSON: {e}"))
+    });
+    let wrapper = json!({ "$defs": schemas["$defs"], "$ref": format!("#/$defs/{name}") });
+    match jsonschema::validator_for(&wrapper) {
+        Err(e) => vec![format!("response schema {name}: {e}")],
+        Ok(validator) => validator
+            .iter_errors(data)
+            .map(|e| format!("response schema {name}: Data{}: {e}", e.instance_path()))
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_their_text_are_the_same_value() {
+        assert!(same(&json!(12), &json!("12")));
+        assert!(same(&json!(1.5), &json!(1.50)));
+        assert!(!same(&json!(12), &json!("13")));
+        assert!(!same(&json!(null), &json!("x")));
+    }
+
+    #[test]
+    fn response_schemas_accept_a_real_shape_and_refuse_a_broken_one() {
+        let good = json!({"Irn": "a".repeat(64), "CancelDate": "2026-03-31 10:00:00"});
+        assert!(schema_problems("cancel_irn", &good).is_empty());
+        let bad = json!({"Irn": "short", "CancelDate": "31/03/2026"});
+        assert_eq!(schema_problems("cancel_irn", &bad).len(), 2);
+        assert!(!schema_problems("nope", &good).is_empty());
+    }
+
+    #[test]
+    fn the_main_hsn_is_that_of_the_largest_assessable_amount() {
+        let invoice = json!({"ItemList": [
+            {"HsnCd": "1001", "AssAmt": 10.0},
+            {"HsnCd": "8471", "AssAmt": 900.0},
+            {"HsnCd": "9983", "AssAmt": 50.0}
+        ]});
+        let fields = qr_fields(&invoice, &json!("x"), &json!("y"));
+        assert_eq!(fields["MainHsnCode"], "8471");
+        assert_eq!(fields["ItemCnt"], 3);
+    }
+}

@@ -1,0 +1,361 @@
+//! One step: build the request, make the call, check the answer, keep the captures.
+
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+use time::Duration;
+
+use super::{Memory, Runner, expect, outcome::Draft};
+use crate::{
+    client::{Answer, ClientError, Endpoint, Params, Session},
+    generator::{Generator, Parties},
+    profile::Party,
+    report::{Outcome, Verdict},
+    scenario::{
+        Call, InvoiceSpec, Requirement, Scenario, Step, SupplyType,
+        template::{TemplateError, Vars},
+    },
+};
+
+/// Why a step did not get as far as an answer.
+enum Stop {
+    /// The profile or target lacks something: the step is skipped.
+    Skip(String),
+    /// The step could not be run: it failed.
+    Fail(String),
+}
+
+impl From<TemplateError> for Stop {
+    fn from(error: TemplateError) -> Self {
+        match error {
+            TemplateError::NoRole(_) => Stop::Skip(error.to_string()),
+            _ => Stop::Fail(error.to_string()),
+        }
+    }
+}
+
+impl From<ClientError> for Stop {
+    fn from(error: ClientError) -> Self {
+        Stop::Fail(format!("call failed: {error}"))
+    }
+}
+
+/// Resolves templates inside any serialisable step part.
+fn expand_as<T: Serialize + DeserializeOwned>(vars: &Vars<'_>, part: &T) -> Result<T, Stop> {
+    let value = serde_json::to_value(part).map_err(|e| Stop::Fail(e.to_string()))?;
+    serde_json::from_value(vars.expand(&value)?).map_err(|e| Stop::Fail(e.to_string()))
+}
+
+impl Runner {
+    pub(super) async fn step(
+        &mut self,
+        scenario: &Scenario,
+        step: &Step,
+        repeat: u32,
+        memory: &mut Memory,
+    ) -> Outcome {
+        let doc_no = self.numbers.next_number();
+        let today = self.client.target().today;
+        let profile = self.profile.clone();
+        let run = self.numbers.run().to_owned();
+        let vars = Vars {
+            captures: &memory.captures,
+            profile: &profile,
+            today,
+            doc_no: &doc_no,
+            run: &run,
+            repeat,
+        };
+        let feature = step
+            .report
+            .as_ref()
+            .map(|r| {
+                vars.expand_str(&r.feature)
+                    .unwrap_or_else(|_| r.feature.clone())
+            })
+            .unwrap_or_default();
+        let draft = Draft {
+            scenario: &scenario.name,
+            step,
+            repeat,
+            of: scenario.repeat,
+            feature,
+        };
+        let called = self.call(scenario, step, &vars, memory).await;
+        let answer = match called {
+            Ok(answer) => answer,
+            Err(Stop::Skip(why)) => {
+                return draft.finish(Verdict::Skipped, "not run".to_owned(), vec![why], None);
+            }
+            Err(Stop::Fail(why)) => {
+                return draft.finish(Verdict::Failed, "no answer".to_owned(), vec![why], None);
+            }
+        };
+        let mut reasons =
+            expect::check(&step.expect, &answer, &vars, &self.client.target().verifier);
+        memory
+            .requests
+            .insert(step.name.clone(), answer.request.clone());
+        for (name, pointer) in &step.capture {
+            let found = match pointer.strip_prefix("request:") {
+                Some(bare) => answer.request.pointer(bare),
+                None => answer.doc.pointer(pointer),
+            };
+            match found.filter(|v| !v.is_null()) {
+                Some(value) => {
+                    memory.captures.insert(name.clone(), value.clone());
+                }
+                None => reasons.push(format!("capture `{name}`: nothing at {pointer}")),
+            }
+        }
+        let verdict = if reasons.is_empty() {
+            Verdict::Passed
+        } else {
+            Verdict::Failed
+        };
+        draft.finish(verdict, expect::describe(&answer), reasons, Some(&answer))
+    }
+
+    async fn call(
+        &mut self,
+        scenario: &Scenario,
+        step: &Step,
+        vars: &Vars<'_>,
+        memory: &Memory,
+    ) -> Result<Answer, Stop> {
+        let headers: Vec<(String, Option<String>)> = step
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                Ok((
+                    k.clone(),
+                    v.as_deref().map(|v| vars.expand_str(v)).transpose()?,
+                ))
+            })
+            .collect::<Result<_, TemplateError>>()?;
+        let party = || {
+            vars.profile
+                .party(&step.role)
+                .cloned()
+                .ok_or_else(|| Stop::Skip(format!("the profile has no role `{}`", step.role)))
+        };
+        match step.call {
+            Call::Auth => {
+                let party = party()?;
+                let variant = expand_as(vars, &step.auth.clone().unwrap_or_default())?;
+                let (answer, session) = self.client.login(&party, &variant, &headers).await?;
+                let plain = step.auth.as_ref().is_none_or(|a| {
+                    a.username.is_none() && a.password.is_none() && a.app_key.is_none()
+                });
+                if let (Some(session), true) = (session, plain && headers.is_empty()) {
+                    self.sessions.insert(step.role.clone(), session);
+                }
+                Ok(answer)
+            }
+            Call::Control => {
+                if !scenario.requires.contains(&Requirement::Control)
+                    || !self.client.target().control
+                {
+                    return Err(Stop::Skip("the target has no control namespace".to_owned()));
+                }
+                let method =
+                    vars.expand_str(step.params.get("method").map_or("POST", String::as_str))?;
+                let method = reqwest::Method::from_bytes(method.as_bytes())
+                    .map_err(|e| Stop::Fail(e.to_string()))?;
+                let path = vars.expand_str(step.params.get("path").map_or("", String::as_str))?;
+                let body = step.body.as_ref().map(|b| vars.expand(b)).transpose()?;
+                Ok(self.client.control(method, &path, body.as_ref()).await?)
+            }
+            call => {
+                let api = call.api().ok_or_else(|| Stop::Fail("no API".to_owned()))?;
+                let body = self.body(scenario, step, vars, memory)?;
+                let params = self.params(step, vars)?;
+                let endpoint = Endpoint::of(api, &params).ok_or_else(|| {
+                    Stop::Fail(format!("{}: a path parameter is missing", api.name()))
+                })?;
+                let session = self.session(&step.role, party()?).await?;
+                let answer = self
+                    .client
+                    .call(&session, &endpoint, body.as_ref(), &headers)
+                    .await?;
+                let renew = answer.error_codes().iter().any(|c| c == "1005")
+                    && !step.expect.error_codes.iter().any(|c| c == "1005")
+                    && headers.is_empty();
+                if !renew {
+                    return Ok(answer);
+                }
+                self.sessions.remove(&step.role);
+                let session = self.session(&step.role, party()?).await?;
+                Ok(self
+                    .client
+                    .call(&session, &endpoint, body.as_ref(), &headers)
+                    .await?)
+            }
+        }
+    }
+
+    /// The role's session, logging in when there is none.
+    async fn session(&mut self, role: &str, party: Party) -> Result<Session, Stop> {
+        if let Some(session) = self.sessions.get(role) {
+            return Ok(session.clone());
+        }
+        let (answer, session) = self.client.login(&party, &Default::default(), &[]).await?;
+        let session = session.ok_or_else(|| {
+            Stop::Fail(format!(
+                "could not authenticate role `{role}`: {}",
+                expect::describe(&answer)
+            ))
+        })?;
+        self.sessions.insert(role.to_owned(), session.clone());
+        Ok(session)
+    }
+
+    fn params(&self, step: &Step, vars: &Vars<'_>) -> Result<Params, Stop> {
+        let get = |name: &str| -> Result<Option<String>, Stop> {
+            Ok(step
+                .params
+                .get(name)
+                .map(|v| vars.expand_str(v))
+                .transpose()?)
+        };
+        let document = match (get("doctype")?, get("docnum")?, get("docdate")?) {
+            (Some(t), Some(n), Some(d)) => Some((t, n, d)),
+            _ => None,
+        };
+        Ok(Params {
+            irn: get("irn")?,
+            gstin: get("gstin")?,
+            document,
+        })
+    }
+
+    /// The request body: resent, generated, or the template; then the patches.
+    fn body(
+        &self,
+        scenario: &Scenario,
+        step: &Step,
+        vars: &Vars<'_>,
+        memory: &Memory,
+    ) -> Result<Option<Value>, Stop> {
+        let stream = format!("{}/{}/{}", scenario.name, vars.repeat, step.name);
+        let mut generator = Generator::new(self.seed, &stream);
+        let today = vars.today;
+        let mut body = if let Some(earlier) = &step.resend {
+            memory.requests.get(earlier).cloned()
+        } else if let Some(spec) = &step.invoice {
+            Some(self.invoice(&mut generator, step, &expand_as(vars, spec)?, vars)?)
+        } else {
+            step.body.as_ref().map(|b| vars.expand(b)).transpose()?
+        };
+        if let (Some(ewb), Value::Object(map)) = (&step.ewb, body.get_or_insert(Value::Null)) {
+            if let Value::Object(details) = generator.ewb_details(ewb, today) {
+                for (key, value) in details {
+                    map.entry(key).or_insert(value);
+                }
+            }
+        }
+        if body.as_ref().is_some_and(Value::is_null) {
+            body = None;
+        }
+        for patch in &step.patch {
+            let target = body.get_or_insert_with(|| Value::Object(Default::default()));
+            let value = patch.value.as_ref().map(|v| vars.expand(v)).transpose()?;
+            apply(target, &patch.path, value).map_err(Stop::Fail)?;
+        }
+        Ok(body)
+    }
+
+    fn invoice(
+        &self,
+        generator: &mut Generator,
+        step: &Step,
+        spec: &InvoiceSpec,
+        vars: &Vars<'_>,
+    ) -> Result<Value, Stop> {
+        let role = |name: &str| {
+            vars.profile
+                .party(name)
+                .ok_or_else(|| Stop::Skip(format!("the profile has no role `{name}`")))
+        };
+        let seller = role(&step.role)?;
+        let buyer_role = spec.buyer.clone().or_else(|| {
+            match spec.supply {
+                SupplyType::B2b | SupplyType::Dexp => Some("buyer_same_state"),
+                SupplyType::Sezwp | SupplyType::Sezwop => Some("sez_unit"),
+                SupplyType::Expwp | SupplyType::Expwop => None,
+            }
+            .map(str::to_owned)
+        });
+        let buyer = buyer_role.as_deref().map(role).transpose()?;
+        let doc_no = spec
+            .doc_no
+            .clone()
+            .unwrap_or_else(|| vars.doc_no.to_owned());
+        let date = vars.today + Duration::days(i64::from(spec.date_offset_days));
+        Ok(generator.invoice(spec, Parties { seller, buyer }, &doc_no, date))
+    }
+}
+
+/// Sets (or with `None` removes) the member at JSON pointer `path`; `-` appends.
+fn apply(target: &mut Value, path: &str, value: Option<Value>) -> Result<(), String> {
+    if path.is_empty() {
+        *target = value.unwrap_or(Value::Null);
+        return Ok(());
+    }
+    let (parent, last) = path
+        .rsplit_once('/')
+        .ok_or_else(|| format!("patch {path}: not a JSON pointer"))?;
+    let last = last.replace("~1", "/").replace("~0", "~");
+    let parent = target
+        .pointer_mut(parent)
+        .ok_or_else(|| format!("patch {path}: {parent} does not exist"))?;
+    match (parent, value) {
+        (Value::Object(map), Some(value)) => {
+            map.insert(last, value);
+        }
+        (Value::Object(map), None) => {
+            map.remove(&last);
+        }
+        (Value::Array(items), Some(value)) if last == "-" => items.push(value),
+        (Value::Array(items), value) => {
+            let index: usize = last
+                .parse()
+                .map_err(|_| format!("patch {path}: `{last}` is not an index"))?;
+            match value {
+                Some(value) => {
+                    *items
+                        .get_mut(index)
+                        .ok_or_else(|| format!("patch {path}: no item {index}"))? = value
+                }
+                None if index < items.len() => {
+                    items.remove(index);
+                }
+                None => return Err(format!("patch {path}: no item {index}")),
+            }
+        }
+        _ => return Err(format!("patch {path}: parent is not an object or array")),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn patches_set_remove_and_append() {
+        let mut doc = json!({"a": {"b": 1}, "list": [1, 2, 3]});
+        apply(&mut doc, "/a/b", Some(json!(2))).unwrap();
+        apply(&mut doc, "/a/c", Some(json!("new"))).unwrap();
+        apply(&mut doc, "/list/0", None).unwrap();
+        apply(&mut doc, "/list/-", Some(json!(9))).unwrap();
+        apply(&mut doc, "/list/0", Some(json!(7))).unwrap();
+        assert_eq!(doc, json!({"a": {"b": 2, "c": "new"}, "list": [7, 3, 9]}));
+        assert!(apply(&mut doc, "/missing/x", Some(json!(1))).is_err());
+        assert!(apply(&mut doc, "/list/x", Some(json!(1))).is_err());
+        assert!(apply(&mut doc, "/list/99", None).is_err());
+        apply(&mut doc, "/a/b", None).unwrap();
+        assert!(doc["a"].get("b").is_none());
+    }
+}
