@@ -56,6 +56,17 @@ pub(crate) fn check(
             }
         }
     }
+    for (pointer, unwanted) in &expect.differs {
+        match vars.expand(unwanted) {
+            Err(e) => reasons.push(format!("{pointer}: {e}")),
+            Ok(unwanted) => {
+                let got = doc.pointer(pointer).unwrap_or(&Value::Null);
+                if same(got, &unwanted) {
+                    reasons.push(format!("{pointer}: expected a value other than {unwanted}"));
+                }
+            }
+        }
+    }
     for pointer in &expect.present {
         if doc.pointer(pointer).is_none_or(Value::is_null) {
             reasons.push(format!("{pointer}: expected a value, got none"));

@@ -302,6 +302,9 @@ pub struct Expect {
     /// (templates allowed).
     #[serde(default)]
     pub values: BTreeMap<String, Value>,
+    /// JSON pointer → a value it must *not* hold (a new token differs from the old one).
+    #[serde(default)]
+    pub differs: BTreeMap<String, Value>,
     /// JSON pointers that must be present and not null.
     #[serde(default)]
     pub present: Vec<String>,
