@@ -1,0 +1,216 @@
+//! The `irp-conformance` binary end to end: the whole onboarding suite against the
+//! in-process emulator, exit codes 0/1/2, and a failing row in every report format.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+};
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use serde_json::Value;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+}
+
+fn conformance(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_irp-conformance"))
+        .args(args)
+        .current_dir(workspace())
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+/// The numbers in column `col` of the row whose first cell is `title` in sheet `sheet`.
+fn row_of(xlsx: &Path, sheet: &str, title: &str) -> Vec<Data> {
+    let mut book: Xlsx<_> = open_workbook(xlsx).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .find(|row| row.first().is_some_and(|c| c.to_string() == title))
+        .unwrap_or_else(|| panic!("no row {title} in {sheet}"))
+        .to_vec()
+}
+
+#[test]
+fn the_onboarding_suite_passes_against_the_in_process_emulator_and_meets_every_minimum() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let output = conformance(&["run", "--require-minimums", "--out", out_dir]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report = json(&out.path().join("report.json"));
+    assert_eq!(report["passed"], true);
+    let outcomes = report["outcomes"].as_array().unwrap();
+    assert!(outcomes.len() >= 390, "{} outcomes", outcomes.len());
+    assert!(outcomes.iter().all(|o| o["verdict"] == "passed"));
+    // The XLSX, read back with another crate, carries counts that meet NIC's minimums.
+    let xlsx = out.path().join("test-summary-report.xlsx");
+    for (title, min_success, min_failure) in [
+        ("Authentication", 30.0, 10.0),
+        ("Generate IRN", 100.0, 50.0),
+        ("Cancel IRN", 40.0, 20.0),
+        ("Generate e-way bill by IRN", 40.0, 20.0),
+        ("Get IRN details", 30.0, 10.0),
+        ("Get GSTIN details", 30.0, 10.0),
+    ] {
+        let row = row_of(&xlsx, "Test Summary", title);
+        let number = |i: usize| row[i].as_f64().unwrap_or_else(|| panic!("{title}: {row:?}"));
+        assert_eq!((number(1), number(3)), (min_success, min_failure), "{title}: {row:?}");
+        assert!(number(2) >= min_success, "{title} successes: {row:?}");
+        assert!(number(4) >= min_failure, "{title} failures: {row:?}");
+        let tally = report["tallies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["api"] == api_name(title))
+            .unwrap();
+        assert_eq!(number(2), tally["success"].as_f64().unwrap(), "{title}");
+        assert_eq!(number(4), tally["failure"].as_f64().unwrap(), "{title}");
+    }
+}
+
+fn api_name(title: &str) -> &'static str {
+    match title {
+        "Authentication" => "auth",
+        "Generate IRN" => "generate_irn",
+        "Cancel IRN" => "cancel_irn",
+        "Generate e-way bill by IRN" => "generate_ewb",
+        "Get IRN details" => "get_irn",
+        _ => "gstin_details",
+    }
+}
+
+#[test]
+fn the_emulator_only_scenarios_pass_against_the_in_process_emulator() {
+    let out = tempfile::tempdir().unwrap();
+    let output = conformance(&[
+        "run",
+        "--scenarios",
+        "scenarios/emulator",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report = json(&out.path().join("report.json"));
+    let cases: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"].as_u64() > Some(0))
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    for id in ["AU-3", "AU-4", "C-5", "R-3"] {
+        assert!(cases.contains(&id), "{id} not passed: {cases:?}");
+    }
+}
+
+/// A scenario whose expectation is wrong on purpose: a valid login expected to be refused.
+const WRONG: &str = r#"{
+  "name": "deliberately_wrong",
+  "steps": [
+    { "name": "login", "call": "auth", "expect": { "status": 1 },
+      "report": { "case": "AU-1", "feature": "Valid login" } },
+    { "name": "login_expected_to_fail", "call": "auth",
+      "expect": { "status": 0, "error_codes": ["1010"] },
+      "report": { "case": "AU-5", "feature": "Wrong expectation on purpose" } }
+  ]
+}"#;
+
+#[test]
+fn a_wrong_expectation_exits_1_and_shows_a_failing_row_in_every_format() {
+    let scenarios = tempfile::tempdir().unwrap();
+    std::fs::write(scenarios.path().join("wrong.json"), WRONG).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let output = conformance(&[
+        "run",
+        "--scenarios",
+        scenarios.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(text(&output).contains("login_expected_to_fail"), "{}", text(&output));
+    let dir = out.path();
+    let report = json(&dir.join("report.json"));
+    assert_eq!(report["passed"], false);
+    let failed: Vec<&Value> = report["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["verdict"] == "failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["step"], "login_expected_to_fail");
+    let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
+    assert_eq!(junit.matches("<failure").count() - minimum_failures(&junit), 1, "{junit}");
+    assert!(junit.contains("login_expected_to_fail"));
+    let markdown = std::fs::read_to_string(dir.join("summary.md")).unwrap();
+    assert!(markdown.contains("AU-5"), "{markdown}");
+    let row = row_of(&dir.join("test-summary-report.xlsx"), "Cases", "Authentication");
+    let cases_sheet: Vec<String> = {
+        let mut book: Xlsx<_> = open_workbook(dir.join("test-summary-report.xlsx")).unwrap();
+        let range = book.worksheet_range("Cases").unwrap();
+        range
+            .rows()
+            .filter(|r| r.iter().any(|c| c.to_string() == "AU-5"))
+            .map(|r| r.iter().map(ToString::to_string).collect::<Vec<_>>().join("|"))
+            .collect()
+    };
+    assert!(!row.is_empty());
+    assert_eq!(cases_sheet.len(), 1, "{cases_sheet:?}");
+    assert!(cases_sheet[0].contains("Fail"), "{cases_sheet:?}");
+    let pdf = std::fs::read(dir.join("test-summary-report.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+/// `<failure` elements of the "minimums" suite (a filtered run never meets them).
+fn minimum_failures(junit: &str) -> usize {
+    junit
+        .split("<testsuite")
+        .filter(|suite| suite.contains("name=\"minimums\""))
+        .map(|suite| suite.matches("<failure").count())
+        .sum()
+}
+
+#[test]
+fn a_malformed_scenario_or_an_unreachable_target_exits_2_with_a_message() {
+    let scenarios = tempfile::tempdir().unwrap();
+    std::fs::write(
+        scenarios.path().join("broken.json"),
+        r#"{"name": "broken", "steps": [{"name": "x", "call": "auth", "expect": {"stauts": 1}}]}"#,
+    )
+    .unwrap();
+    let output = conformance(&["run", "--scenarios", scenarios.path().to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("broken.json"), "{}", text(&output));
+    assert!(text(&output).contains("stauts"), "{}", text(&output));
+
+    let output = conformance(&["run", "--filter", "auth_login", "--target", "http://127.0.0.1:9"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("unreachable"), "{}", text(&output));
+}
+
+#[test]
+fn list_validates_and_names_every_onboarding_scenario() {
+    let output = conformance(&["run", "--list"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let listed = String::from_utf8_lossy(&output.stdout);
+    for name in ["auth_login", "generate_rejections", "cancel_irn", "ewb_by_irn", "get_irn", "gstin_details"] {
+        assert!(listed.lines().any(|l| l.starts_with(name)), "{name}: {listed}");
+    }
+}
