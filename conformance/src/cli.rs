@@ -215,10 +215,16 @@ fn stamp(mut header: Header, at: OffsetDateTime) -> Header {
 /// Writes every format, prints the summary; whether the run passed (and, with `minimums`,
 /// whether every minimum is met).
 fn finish(report: &Report, out: &std::path::Path, minimums: bool) -> anyhow::Result<bool> {
-    let written = pending::write_all(report, out)
+    let written = crate::report::write_all(report, out)
         .with_context(|| format!("writing the report to {}", out.display()))?;
-    eprintln!("{}", pending::summary_lines(report));
-    for path in written.paths() {
+    eprintln!("{}", crate::report::markdown::to_string(report));
+    for path in [
+        &written.xlsx,
+        &written.pdf,
+        &written.json,
+        &written.junit,
+        &written.markdown,
+    ] {
         eprintln!("wrote {}", path.display());
     }
     let failed = report.failures().next().is_some();
@@ -227,32 +233,6 @@ fn finish(report: &Report, out: &std::path::Path, minimums: bool) -> anyhow::Res
 }
 
 mod pending {
-    use super::*;
-    pub(super) struct Written(Vec<PathBuf>);
-    impl Written {
-        pub(super) fn paths(&self) -> &[PathBuf] {
-            &self.0
-        }
-    }
-    pub(super) fn write_all(report: &Report, out: &std::path::Path) -> anyhow::Result<Written> {
-        std::fs::create_dir_all(out)?;
-        let path = out.join("report.json");
-        std::fs::write(&path, serde_json::to_vec_pretty(report)?)?;
-        Ok(Written(vec![path]))
-    }
-    pub(super) fn summary_lines(report: &Report) -> String {
-        report
-            .tallies
-            .iter()
-            .map(|t| {
-                format!(
-                    "{}: {} ok, {} rejected, {} failed",
-                    t.api, t.success, t.failure, t.failed
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
     pub(super) fn journal(_: &str, _: Option<&str>) -> anyhow::Result<Vec<crate::report::Outcome>> {
         anyhow::bail!("journal mode pending")
     }

@@ -1,7 +1,12 @@
 //! The `irp-conformance` binary end to end: the whole onboarding suite against the
 //! in-process emulator, exit codes 0/1/2, and a failing row in every report format.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::{
     path::{Path, PathBuf},
@@ -12,7 +17,10 @@ use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_owned()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
 }
 
 fn conformance(args: &[&str]) -> Output {
@@ -69,8 +77,16 @@ fn the_onboarding_suite_passes_against_the_in_process_emulator_and_meets_every_m
         ("Get GSTIN details", 30.0, 10.0),
     ] {
         let row = row_of(&xlsx, "Test Summary", title);
-        let number = |i: usize| row[i].as_f64().unwrap_or_else(|| panic!("{title}: {row:?}"));
-        assert_eq!((number(1), number(3)), (min_success, min_failure), "{title}: {row:?}");
+        let number = |i: usize| {
+            row[i]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{title}: {row:?}"))
+        };
+        assert_eq!(
+            (number(1), number(3)),
+            (min_success, min_failure),
+            "{title}: {row:?}"
+        );
         assert!(number(2) >= min_success, "{title} successes: {row:?}");
         assert!(number(4) >= min_failure, "{title} failures: {row:?}");
         let tally = report["tallies"]
@@ -144,7 +160,11 @@ fn a_wrong_expectation_exits_1_and_shows_a_failing_row_in_every_format() {
         out.path().to_str().unwrap(),
     ]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert!(text(&output).contains("login_expected_to_fail"), "{}", text(&output));
+    assert!(
+        text(&output).contains("login_expected_to_fail"),
+        "{}",
+        text(&output)
+    );
     let dir = out.path();
     let report = json(&dir.join("report.json"));
     assert_eq!(report["passed"], false);
@@ -157,18 +177,31 @@ fn a_wrong_expectation_exits_1_and_shows_a_failing_row_in_every_format() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["step"], "login_expected_to_fail");
     let junit = std::fs::read_to_string(dir.join("junit.xml")).unwrap();
-    assert_eq!(junit.matches("<failure").count() - minimum_failures(&junit), 1, "{junit}");
+    assert_eq!(
+        junit.matches("<failure").count() - minimum_failures(&junit),
+        1,
+        "{junit}"
+    );
     assert!(junit.contains("login_expected_to_fail"));
     let markdown = std::fs::read_to_string(dir.join("summary.md")).unwrap();
     assert!(markdown.contains("AU-5"), "{markdown}");
-    let row = row_of(&dir.join("test-summary-report.xlsx"), "Cases", "Authentication");
+    let row = row_of(
+        &dir.join("test-summary-report.xlsx"),
+        "Cases",
+        "Authentication",
+    );
     let cases_sheet: Vec<String> = {
         let mut book: Xlsx<_> = open_workbook(dir.join("test-summary-report.xlsx")).unwrap();
         let range = book.worksheet_range("Cases").unwrap();
         range
             .rows()
             .filter(|r| r.iter().any(|c| c.to_string() == "AU-5"))
-            .map(|r| r.iter().map(ToString::to_string).collect::<Vec<_>>().join("|"))
+            .map(|r| {
+                r.iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
             .collect()
     };
     assert!(!row.is_empty());
@@ -200,7 +233,13 @@ fn a_malformed_scenario_or_an_unreachable_target_exits_2_with_a_message() {
     assert!(text(&output).contains("broken.json"), "{}", text(&output));
     assert!(text(&output).contains("stauts"), "{}", text(&output));
 
-    let output = conformance(&["run", "--filter", "auth_login", "--target", "http://127.0.0.1:9"]);
+    let output = conformance(&[
+        "run",
+        "--filter",
+        "auth_login",
+        "--target",
+        "http://127.0.0.1:9",
+    ]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains("unreachable"), "{}", text(&output));
 }
@@ -210,7 +249,17 @@ fn list_validates_and_names_every_onboarding_scenario() {
     let output = conformance(&["run", "--list"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let listed = String::from_utf8_lossy(&output.stdout);
-    for name in ["auth_login", "generate_rejections", "cancel_irn", "ewb_by_irn", "get_irn", "gstin_details"] {
-        assert!(listed.lines().any(|l| l.starts_with(name)), "{name}: {listed}");
+    for name in [
+        "auth_login",
+        "generate_rejections",
+        "cancel_irn",
+        "ewb_by_irn",
+        "get_irn",
+        "gstin_details",
+    ] {
+        assert!(
+            listed.lines().any(|l| l.starts_with(name)),
+            "{name}: {listed}"
+        );
     }
 }

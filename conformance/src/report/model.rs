@@ -239,7 +239,8 @@ impl Report {
             }
         }
         let tallies: Vec<Tally> = tallies.into_values().collect();
-        let cases: Vec<Case> = cases.into_values().collect();
+        let mut cases: Vec<Case> = cases.into_values().collect();
+        cases.sort_by_key(|c| (c.api, case_order(&c.id)));
         let missing = missing(&tallies, &cases);
         Report {
             header,
@@ -281,6 +282,18 @@ impl Tally {
             skipped: 0,
         }
     }
+}
+
+/// `G-2` before `G-13`: the prefix, then the number, then any rest.
+fn case_order(id: &str) -> (String, u32, String) {
+    let (prefix, rest) = id.split_once('-').unwrap_or((id, ""));
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let tail = rest.get(digits.len()..).unwrap_or_default();
+    (
+        prefix.to_owned(),
+        digits.parse().unwrap_or(u32::MAX),
+        tail.to_owned(),
+    )
 }
 
 fn missing(tallies: &[Tally], cases: &[Case]) -> Vec<String> {
@@ -378,6 +391,15 @@ pub(crate) mod tests {
                 .response
                 .contains("Failed")
         );
+        let ordered = Report::build(
+            Header::default(),
+            Minimums::Nic,
+            ["G-13", "GF-1", "G-2", "G-other"]
+                .map(|id| outcome(Api::GenerateIrn, id, Kind::Success, Verdict::Passed))
+                .to_vec(),
+        );
+        let ids: Vec<&str> = ordered.cases.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["G-2", "G-13", "G-other", "GF-1"]);
         let au1 = report.cases.iter().find(|c| c.id == "AU-1").unwrap();
         assert_eq!(au1.verdict(), Verdict::Skipped);
         assert!(!report.passed());
