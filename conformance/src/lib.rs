@@ -13,6 +13,7 @@
 //! - [`report`]: the report model and its writers (XLSX, PDF, JSON, JUnit, Markdown).
 
 pub mod api;
+pub mod catalogue;
 pub mod generator;
 pub mod journal;
 pub mod profile;
