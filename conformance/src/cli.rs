@@ -196,8 +196,14 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
 
 async fn report(args: ReportArgs) -> anyhow::Result<bool> {
     let profile = load_profile(args.profile.as_ref())?;
-    let outcomes = pending::journal(&args.journal, args.admin_token.as_deref())?;
+    let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
+    let outcomes = crate::journal::outcomes(&entries);
+    let participants = crate::journal::participants(&entries);
     let mut header = profile.header();
+    header.gstins = participants.gstins;
+    header.user_ids = participants.user_ids;
+    header.testing_from = participants.first_day.unwrap_or_default();
+    header.testing_to = participants.last_day.unwrap_or_default();
     header.target = args.journal.clone();
     header.source = format!("irp-conformance report --journal {}", args.journal);
     let started = OffsetDateTime::now_utc();
@@ -230,10 +236,4 @@ fn finish(report: &Report, out: &std::path::Path, minimums: bool) -> anyhow::Res
     let failed = report.failures().next().is_some();
     let short = minimums && !report.tallies.iter().all(|t| t.met());
     Ok(!failed && !short)
-}
-
-mod pending {
-    pub(super) fn journal(_: &str, _: Option<&str>) -> anyhow::Result<Vec<crate::report::Outcome>> {
-        anyhow::bail!("journal mode pending")
-    }
 }

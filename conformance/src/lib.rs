@@ -13,10 +13,12 @@
 //! - [`client`]: the harness's own implementation of the wire protocol.
 //! - [`run`]: the runner: steps, expectations, captures; [`progress`]: bar or lines.
 //! - [`report`]: the report model and its writers (XLSX, PDF, JSON, JUnit, Markdown).
+//! - [`catalogue`]: the case catalogue of NIC's report (ids, features, expected codes).
 //! - [`journal`]: the report from the emulator's journal of a team's own traffic.
 //! - [`local`]: the in-process emulator target; [`cli`]: the command line.
 
 pub mod api;
+pub mod catalogue;
 pub mod cli;
 pub mod client;
 pub mod generator;

@@ -1,1 +1,39 @@
-//! The report from a team's own traffic: the emulator's journal, classified (being written).
+//! Journal mode: the Test Summary Report from a team's own traffic.
+//!
+//! NIC wants the report to come from the team's own ERP talking to the IRP, not from a test
+//! tool. Pointed at the emulator, that ERP leaves a journal of every call (decrypted
+//! request and answer, `Status`, codes); this module reads it ([`read`]), turns each call
+//! into a report outcome ([`outcomes`]) and lists the catalogue cases not shown yet
+//! ([`missing_cases`]), so `irp-conformance report --journal URL|FILE` writes the same
+//! report a scenario run does.
+//!
+//! How calls become outcomes (which case, what counts, what fails) is set out in
+//! [`outcome`]; the header facts (GSTINs, users, dates) come from [`participants`].
+
+mod coverage;
+mod entry;
+mod ewaybill;
+mod history;
+mod invoice;
+pub mod outcome;
+mod participants;
+mod source;
+
+pub use self::coverage::missing_cases;
+pub use self::entry::JournalEntry;
+pub use self::outcome::{IRP_ERROR, SCENARIO};
+pub use self::participants::{Participants, participants};
+pub use self::source::{JournalError, parse, read};
+use crate::report::Outcome;
+
+/// One outcome per IRP call in `entries`, in journal order (oldest first, as both journal
+/// endpoints give them); paths that are no IRP API are left out. See [`outcome`] for the
+/// rules.
+pub fn outcomes(entries: &[JournalEntry]) -> Vec<Outcome> {
+    let mut history = history::History::default();
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(index, entry)| outcome::classify(entry, index + 1, &mut history))
+        .collect()
+}
