@@ -220,9 +220,9 @@ pub(super) const CASES: &[CatalogueCase] = &[
     failure(
         "GF-7",
         Api::GenerateIrn,
-        "Invalid HSN, unit, or PIN not in the state",
-        "2176 / 2177 / 2178",
-        &["2176", "2177", "2178"],
+        "Invalid HSN, unit, GST rate, or PIN not in the state",
+        "2176 / 2177 / 2240 / 2178",
+        &["2176", "2177", "2240", "2178"],
     ),
     failure(
         "GF-8",
@@ -304,6 +304,21 @@ pub(super) const CASES: &[CatalogueCase] = &[
         "3026",
         &["3026"],
     ),
+    // Beyond the reference catalogue: further rules the onboarding suite shows.
+    failure(
+        "GF-19",
+        Api::GenerateIrn,
+        "Reverse charge on a supply other than B2B",
+        "2162",
+        &["2162"],
+    ),
+    failure(
+        "GF-20",
+        Api::GenerateIrn,
+        "IgstOnIntra Y on an inter-state supply",
+        "2262",
+        &["2262"],
+    ),
     // 4.3 Cancel IRN.
     success("C-1", Api::CancelIrn, "Own IRN within 24 h").expecting("Status 1; Irn, CancelDate"),
     failure(
@@ -342,6 +357,7 @@ pub(super) const CASES: &[CatalogueCase] = &[
         "2140",
         &["2140"],
     ),
+    failure("C-7", Api::CancelIrn, "Unknown IRN", "2148", &["2148"]),
     // 4.4 Get IRN details.
     success("R-1", Api::GetIrn, "Own IRN, recent").expecting("Status 1, Status ACT"),
     success("R-2", Api::GetIrn, "Cancelled IRN").expecting("Status 1, Status CNL"),
