@@ -18,7 +18,8 @@ fn every_report_row_of_the_suites_is_a_catalogue_case_with_its_codes() {
                 let Some(row) = &step.report else { continue };
                 rows += 1;
                 let at = format!("{} / {} ({})", loaded.scenario.name, step.name, row.case);
-                let case = catalogue::find(&row.case).unwrap_or_else(|| panic!("{at}: not in the catalogue"));
+                let case = catalogue::find(&row.case)
+                    .unwrap_or_else(|| panic!("{at}: not in the catalogue"));
                 assert!(
                     case.any_api || Some(case.api) == step.call.api(),
                     "{at}: the catalogue puts it under {:?}",
@@ -27,7 +28,10 @@ fn every_report_row_of_the_suites_is_a_catalogue_case_with_its_codes() {
                 assert_eq!(case.kind, step.expect.kind(), "{at}");
                 if case.kind == Kind::Failure {
                     assert!(
-                        step.expect.error_codes.iter().any(|c| case.codes.contains(&c.as_str())),
+                        step.expect
+                            .error_codes
+                            .iter()
+                            .any(|c| case.codes.contains(&c.as_str())),
                         "{at}: expects {:?}, the catalogue lists {:?}",
                         step.expect.error_codes,
                         case.codes
