@@ -77,10 +77,10 @@ fn the_onboarding_suite_passes_against_the_in_process_emulator_and_meets_every_m
         ("Get GSTIN details", 30.0, 10.0),
     ] {
         let row = row_of(&xlsx, "Test Summary", title);
-        let number = |i: usize| {
-            row[i]
-                .as_f64()
-                .unwrap_or_else(|| panic!("{title}: {row:?}"))
+        let number = |i: usize| match &row[i] {
+            Data::Float(f) => *f,
+            Data::Int(n) => *n as f64,
+            other => panic!("{title}: column {i} is {other:?}"),
         };
         assert_eq!(
             (number(1), number(3)),

@@ -185,7 +185,7 @@ fn journal() -> Vec<(JournalEntry, Option<&'static str>, Kind, Verdict)> {
         (rejected("get_irn", &["1011"]), Some("AU-7"), F, PASS),
         (ok("cancel_irn", cancel, json!({})), Some("C-1"), S, PASS),
         (rejected("cancel_irn", &["9999"]), Some("C-2"), F, PASS),
-        (rejected("cancel_irn", &["2148"]), Some("C-other"), F, PASS),
+        (rejected("cancel_irn", &["2148"]), Some("C-7"), F, PASS),
         (get_irn("ACT"), Some("R-1"), S, PASS),
         (get_irn("CNL"), Some("R-2"), S, PASS),
         (rejected("get_irn", &["2148"]), Some("R-4"), F, PASS),

@@ -222,7 +222,7 @@ mod tests {
             (Api::CancelIrn, &["2143"], Some("C-4")),
             (Api::CancelIrn, &["2270"], Some("C-5")),
             (Api::CancelIrn, &["2140"], Some("C-6")),
-            (Api::CancelIrn, &["2148"], None),
+            (Api::CancelIrn, &["2148"], Some("C-7")),
             (Api::GetIrn, &["2143"], Some("R-5")),
             (Api::GetIrn, &["2283"], Some("R-3")),
             (Api::GetIrnByDocument, &["2148"], Some("RD-1-NF")),

@@ -86,6 +86,7 @@ pub(super) const CASES: &[CatalogueCase] = &[
         "1005",
         &["1005"],
     )
+    .on_any_api()
     .needing(CLOCK),
     failure(
         "AU-5",
