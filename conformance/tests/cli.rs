@@ -50,7 +50,7 @@ fn row_of(xlsx: &Path, sheet: &str, title: &str) -> Vec<Data> {
     let range = book.worksheet_range(sheet).unwrap();
     range
         .rows()
-        .find(|row| row.first().is_some_and(|c| c.to_string() == title))
+        .find(|row| row.first().is_some_and(|c| *c == title))
         .unwrap_or_else(|| panic!("no row {title} in {sheet}"))
         .to_vec()
 }
@@ -195,7 +195,7 @@ fn a_wrong_expectation_exits_1_and_shows_a_failing_row_in_every_format() {
         let range = book.worksheet_range("Cases").unwrap();
         range
             .rows()
-            .filter(|r| r.iter().any(|c| c.to_string() == "AU-5"))
+            .filter(|r| r.iter().any(|c| *c == "AU-5"))
             .map(|r| {
                 r.iter()
                     .map(ToString::to_string)

@@ -8,6 +8,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::at;
+
 /// Why a signed document did not verify.
 #[derive(Debug, thiserror::Error)]
 pub enum JwsError {
@@ -64,8 +66,8 @@ impl Verifier {
             .and_then(|h| URL_SAFE_NO_PAD.decode(h).ok())
             .and_then(|h| serde_json::from_slice::<Value>(&h).ok())
             .ok_or_else(|| JwsError::Header("not a compact JWS".to_owned()))?;
-        if header["alg"] != "RS256" {
-            return Err(JwsError::Header(format!("alg {}", header["alg"])));
+        if at(&header, "/alg") != "RS256" {
+            return Err(JwsError::Header(format!("alg {}", at(&header, "/alg"))));
         }
         let mut validation = Validation::new(Algorithm::RS256);
         validation.required_spec_claims = HashSet::new();

@@ -75,25 +75,33 @@ pub struct Answer {
 impl Answer {
     /// `Status` (1 or 0), if any.
     pub fn status(&self) -> Option<u64> {
-        self.doc["Status"].as_u64()
+        at(&self.doc, "/Status").as_u64()
     }
 
     /// Every `ErrorDetails[].ErrorCode`.
     pub fn error_codes(&self) -> Vec<String> {
-        codes(&self.doc["ErrorDetails"], "ErrorCode")
+        codes(at(&self.doc, "/ErrorDetails"), "ErrorCode")
     }
 
     /// Every `InfoDtls[].InfCd`.
     pub fn info_codes(&self) -> Vec<String> {
-        codes(&self.doc["InfoDtls"], "InfCd")
+        codes(at(&self.doc, "/InfoDtls"), "InfCd")
     }
+}
+
+/// Null, for members that are absent.
+static NULL: Value = Value::Null;
+
+/// The value at JSON pointer `pointer` (`/Data/Irn`), or null when there is none.
+pub fn at<'a>(value: &'a Value, pointer: &str) -> &'a Value {
+    value.pointer(pointer).unwrap_or(&NULL)
 }
 
 fn codes(list: &Value, key: &str) -> Vec<String> {
     list.as_array()
         .into_iter()
         .flatten()
-        .filter_map(|entry| match &entry[key] {
+        .filter_map(|entry| match entry.get(key).unwrap_or(&NULL) {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             _ => None,
@@ -165,8 +173,8 @@ impl Client {
         )?;
         let mut shown = credentials;
         for secret in ["Password", "AppKey"] {
-            if shown.get(secret).is_some() {
-                shown[secret] = json!(MASK);
+            if let Some(value) = shown.get_mut(secret) {
+                *value = json!(MASK);
             }
         }
         let endpoint = Endpoint::auth();
@@ -175,7 +183,7 @@ impl Client {
             .send(&endpoint, &base, headers, Some(json!({ "Data": data })))
             .await?;
         let mut doc = envelope(&body);
-        let session = match (doc["Status"].as_u64(), &doc["Data"]) {
+        let session = match (at(&doc, "/Status").as_u64(), &at(&doc, "/Data")) {
             (Some(1), Value::Object(data)) => {
                 let text = |k: &str| data.get(k).and_then(Value::as_str).unwrap_or_default();
                 let sek = cipher::open(&app_key, text("Sek"))?;
@@ -228,11 +236,16 @@ impl Client {
             ewb_envelope(&raw, &session.sek)
         } else {
             let mut doc = envelope(&raw);
-            if let (Some(1), Some(text)) = (doc["Status"].as_u64(), doc["Data"].as_str()) {
+            if let (Some(1), Some(text)) =
+                (at(&doc, "/Status").as_u64(), at(&doc, "/Data").as_str())
+            {
                 let plain = cipher::open(&session.sek, text)?;
-                doc["Data"] = serde_json::from_slice(&plain).unwrap_or_else(|_| {
+                let opened = serde_json::from_slice(&plain).unwrap_or_else(|_| {
                     Value::String(String::from_utf8_lossy(&plain).into_owned())
                 });
+                if let Some(slot) = doc.get_mut("Data") {
+                    *slot = opened;
+                }
             }
             doc
         };
@@ -340,20 +353,20 @@ fn envelope(raw: &Value) -> Value {
 /// The e-way bill system's `{"status":"1","data"}` / `{"status":"0","error"}` as an IRP
 /// envelope: `error` is base64 of `{"errorCodes":"312,"}`.
 fn ewb_envelope(raw: &Value, sek: &[u8]) -> Value {
-    let status = raw["status"]
+    let status = at(raw, "/status")
         .as_str()
         .and_then(|s| s.parse::<u64>().ok())
-        .or_else(|| raw["status"].as_u64());
-    let data = raw["data"]
+        .or_else(|| at(raw, "/status").as_u64());
+    let data = at(raw, "/data")
         .as_str()
         .and_then(|text| cipher::open(sek, text).ok())
         .and_then(|plain| serde_json::from_slice::<Value>(&plain).ok())
         .unwrap_or(Value::Null);
-    let errors: Vec<Value> = raw["error"]
+    let errors: Vec<Value> = at(raw, "/error")
         .as_str()
         .and_then(|text| STANDARD.decode(text).ok())
         .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-        .and_then(|error| error["errorCodes"].as_str().map(str::to_owned))
+        .and_then(|error| at(&error, "/errorCodes").as_str().map(str::to_owned))
         .map(|list| {
             list.split(',')
                 .map(str::trim)

@@ -4,7 +4,7 @@ use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
 use serde_json::Value;
 use time::{Date, OffsetDateTime, UtcOffset, macros::offset};
 
-use super::jws::Verifier;
+use super::{at, jws::Verifier};
 use crate::profile::{FETCH, Profile};
 
 /// India Standard Time, the IRP's clock.
@@ -62,10 +62,10 @@ impl Target {
                 base: base.clone(),
                 source,
             })?;
-        let control = health.as_ref().is_some_and(|h| h["status"] == "ok");
+        let control = health.as_ref().is_some_and(|h| at(h, "/status") == "ok");
         let today = health
             .as_ref()
-            .and_then(|h| h["now"].as_str())
+            .and_then(|h| at(h, "/now").as_str())
             .and_then(|now| now.get(..10))
             .and_then(|day| {
                 Date::parse(
@@ -92,7 +92,9 @@ impl Target {
         };
         let pem = |setting: &str, member: &str| -> Result<String, TargetError> {
             if setting == FETCH {
-                sandbox[member]
+                sandbox
+                    .get(member)
+                    .unwrap_or(&Value::Null)
                     .as_str()
                     .map(str::to_owned)
                     .ok_or_else(|| TargetError::Key(format!("sandbox answer lacks {member}")))

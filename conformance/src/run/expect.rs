@@ -6,7 +6,7 @@ use std::{collections::BTreeMap, sync::OnceLock};
 use serde_json::{Value, json};
 
 use crate::{
-    client::{Answer, jws::Verifier},
+    client::{Answer, at, jws::Verifier},
     scenario::{Expect, template::Vars},
 };
 
@@ -22,13 +22,13 @@ pub(crate) fn check(
 ) -> Vec<String> {
     let mut reasons = Vec::new();
     let doc = &answer.doc;
-    if let Some(status) = expect.status {
-        if answer.status() != Some(u64::from(status)) {
-            reasons.push(format!(
-                "expected Status {status}, got {}",
-                describe(answer)
-            ));
-        }
+    if let Some(status) = expect.status
+        && answer.status() != Some(u64::from(status))
+    {
+        reasons.push(format!(
+            "expected Status {status}, got {}",
+            describe(answer)
+        ));
     }
     let codes = answer.error_codes();
     for code in &expect.error_codes {
@@ -81,7 +81,7 @@ pub(crate) fn check(
         signed(expect, answer, verifier, &mut reasons);
     }
     if let Some(name) = &expect.schema {
-        reasons.extend(schema_problems(name, &doc["Data"]));
+        reasons.extend(schema_problems(name, at(doc, "/Data")));
     }
     reasons
 }
@@ -91,15 +91,15 @@ pub fn describe(answer: &Answer) -> String {
     match answer.status() {
         Some(1) => "Status 1".to_owned(),
         Some(status) => {
-            let errors: Vec<String> = answer.doc["ErrorDetails"]
+            let errors: Vec<String> = at(&answer.doc, "/ErrorDetails")
                 .as_array()
                 .into_iter()
                 .flatten()
                 .map(|e| {
-                    let code = e["ErrorCode"]
+                    let code = at(e, "/ErrorCode")
                         .as_str()
-                        .map_or_else(|| e["ErrorCode"].to_string(), str::to_owned);
-                    let message: String = e["ErrorMessage"]
+                        .map_or_else(|| at(e, "/ErrorCode").to_string(), str::to_owned);
+                    let message: String = at(e, "/ErrorMessage")
                         .as_str()
                         .unwrap_or_default()
                         .chars()
@@ -127,7 +127,7 @@ fn same(got: &Value, wanted: &Value) -> bool {
 }
 
 fn signed(expect: &Expect, answer: &Answer, verifier: &Verifier, reasons: &mut Vec<String>) {
-    let data = &answer.doc["Data"];
+    let data = &at(&answer.doc, "/Data");
     let verified = |member: &str, reasons: &mut Vec<String>| match data[member].as_str() {
         None => {
             reasons.push(format!("{member}: missing"));
@@ -143,13 +143,14 @@ fn signed(expect: &Expect, answer: &Answer, verifier: &Verifier, reasons: &mut V
     };
     let invoice = verified("SignedInvoice", reasons);
     let qr = verified("SignedQRCode", reasons);
-    if let Some(invoice) = &invoice {
-        if invoice["Irn"] != data["Irn"] {
-            reasons.push(format!(
-                "SignedInvoice Irn {} is not Data.Irn {}",
-                invoice["Irn"], data["Irn"]
-            ));
-        }
+    if let Some(invoice) = &invoice
+        && at(invoice, "/Irn") != at(data, "/Irn")
+    {
+        reasons.push(format!(
+            "SignedInvoice Irn {} is not Data.Irn {}",
+            at(invoice, "/Irn"),
+            at(data, "/Irn")
+        ));
     }
     if !expect.qr_matches_invoice {
         return;
@@ -163,8 +164,8 @@ fn signed(expect: &Expect, answer: &Answer, verifier: &Verifier, reasons: &mut V
     } else {
         &signed_invoice
     };
-    for (field, wanted) in qr_fields(source, &data["Irn"], &signed_invoice["AckDt"]) {
-        let got = &qr[field];
+    for (field, wanted) in qr_fields(source, at(data, "/Irn"), at(&signed_invoice, "/AckDt")) {
+        let got = qr.get(field).unwrap_or(&Value::Null);
         if !same(got, &wanted) {
             reasons.push(format!("QR {field}: {got} but the invoice has {wanted}"));
         }
@@ -173,22 +174,25 @@ fn signed(expect: &Expect, answer: &Answer, verifier: &Verifier, reasons: &mut V
 
 /// The QR code's fields as the invoice determines them.
 fn qr_fields(invoice: &Value, irn: &Value, ack_dt: &Value) -> BTreeMap<&'static str, Value> {
-    let items = invoice["ItemList"].as_array().cloned().unwrap_or_default();
+    let items = at(invoice, "/ItemList")
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let main_hsn = items
         .iter()
         .max_by(|a, b| {
-            let amount = |v: &Value| v["AssAmt"].as_f64().unwrap_or(0.0);
+            let amount = |v: &Value| at(v, "/AssAmt").as_f64().unwrap_or(0.0);
             amount(a).total_cmp(&amount(b))
         })
-        .map(|item| item["HsnCd"].clone())
+        .map(|item| at(item, "/HsnCd").clone())
         .unwrap_or(Value::Null);
     BTreeMap::from([
-        ("SellerGstin", invoice["SellerDtls"]["Gstin"].clone()),
-        ("BuyerGstin", invoice["BuyerDtls"]["Gstin"].clone()),
-        ("DocNo", invoice["DocDtls"]["No"].clone()),
-        ("DocTyp", invoice["DocDtls"]["Typ"].clone()),
-        ("DocDt", invoice["DocDtls"]["Dt"].clone()),
-        ("TotInvVal", invoice["ValDtls"]["TotInvVal"].clone()),
+        ("SellerGstin", at(invoice, "/SellerDtls/Gstin").clone()),
+        ("BuyerGstin", at(invoice, "/BuyerDtls/Gstin").clone()),
+        ("DocNo", at(invoice, "/DocDtls/No").clone()),
+        ("DocTyp", at(invoice, "/DocDtls/Typ").clone()),
+        ("DocDt", at(invoice, "/DocDtls/Dt").clone()),
+        ("TotInvVal", at(invoice, "/ValDtls/TotInvVal").clone()),
         ("ItemCnt", json!(items.len())),
         ("MainHsnCode", main_hsn),
         ("Irn", irn.clone()),

@@ -246,11 +246,11 @@ impl Runner {
         } else {
             step.body.as_ref().map(|b| vars.expand(b)).transpose()?
         };
-        if let (Some(ewb), Value::Object(map)) = (&step.ewb, body.get_or_insert(Value::Null)) {
-            if let Value::Object(details) = generator.ewb_details(ewb, today) {
-                for (key, value) in details {
-                    map.entry(key).or_insert(value);
-                }
+        if let (Some(ewb), Value::Object(map)) = (&step.ewb, body.get_or_insert(Value::Null))
+            && let Value::Object(details) = generator.ewb_details(ewb, today)
+        {
+            for (key, value) in details {
+                map.entry(key).or_insert(value);
             }
         }
         if body.as_ref().is_some_and(Value::is_null) {

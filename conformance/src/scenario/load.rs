@@ -159,12 +159,12 @@ fn check(scenario: &Scenario) -> Vec<String> {
         if seen.contains(&step.name.as_str()) {
             problems.push(at("name used twice".to_owned()));
         }
-        if let Some(earlier) = &step.resend {
-            if !seen.contains(&earlier.as_str()) {
-                problems.push(at(format!(
-                    "resend `{earlier}`: no earlier step of that name"
-                )));
-            }
+        if let Some(earlier) = &step.resend
+            && !seen.contains(&earlier.as_str())
+        {
+            problems.push(at(format!(
+                "resend `{earlier}`: no earlier step of that name"
+            )));
         }
         seen.push(&step.name);
         if step.call == Call::Control && !scenario.requires.contains(&Requirement::Control) {

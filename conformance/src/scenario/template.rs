@@ -67,12 +67,12 @@ impl Vars<'_> {
 
     /// A string that is exactly one `${name}` of a JSON capture keeps its JSON type.
     fn expand_value(&self, text: &str) -> Result<Value, TemplateError> {
-        if let Some(name) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}')) {
-            if !name.contains("${") && !name.contains('|') {
-                if let Some(value) = self.captures.get(name) {
-                    return Ok(value.clone());
-                }
-            }
+        if let Some(name) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}'))
+            && !name.contains("${")
+            && !name.contains('|')
+            && let Some(value) = self.captures.get(name)
+        {
+            return Ok(value.clone());
         }
         self.expand_str(text).map(Value::String)
     }
