@@ -214,7 +214,12 @@ async fn report(args: ReportArgs) -> anyhow::Result<bool> {
 
 fn stamp(mut header: Header, at: OffsetDateTime) -> Header {
     header.tool = concat!("irp-conformance ", env!("CARGO_PKG_VERSION")).to_owned();
-    header.generated_at = at.to_offset(IST).format(&Rfc3339).unwrap_or_default();
+    header.generated_at = at
+        .to_offset(IST)
+        .replace_nanosecond(0)
+        .unwrap_or(at)
+        .format(&Rfc3339)
+        .unwrap_or_default();
     header
 }
 

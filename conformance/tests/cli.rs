@@ -263,3 +263,80 @@ fn list_validates_and_names_every_onboarding_scenario() {
         );
     }
 }
+
+/// A running emulator the test owns, so its journal outlives one harness run.
+async fn emulator() -> (String, tokio::sync::oneshot::Sender<()>) {
+    use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
+    let state = AppState::new(
+        Settings::default(),
+        KeySet::embedded().unwrap(),
+        Clock::system(),
+    )
+    .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(irp_emulator::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    (format!("http://{addr}"), stop)
+}
+
+fn tally(report: &Value, api: &str) -> (u64, u64) {
+    report["tallies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["api"] == api)
+        .map_or((0, 0), |t| {
+            (
+                t["success"].as_u64().unwrap(),
+                t["failure"].as_u64().unwrap(),
+            )
+        })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_journal_of_a_run_reports_the_counts_the_run_sent() {
+    let (base, _stop) = emulator().await;
+    let run_out = tempfile::tempdir().unwrap();
+    let journal_out = tempfile::tempdir().unwrap();
+    let (run_dir, journal_dir) = (
+        run_out.path().to_str().unwrap().to_owned(),
+        journal_out.path().to_str().unwrap().to_owned(),
+    );
+    let target = base.clone();
+    let (run, report) = tokio::task::spawn_blocking(move || {
+        let run = conformance(&[
+            "run",
+            "--target",
+            &target,
+            "--filter",
+            "^(gstin_|auth_rejections)",
+            "--out",
+            &run_dir,
+        ]);
+        let report = conformance(&["report", "--journal", &target, "--out", &journal_dir]);
+        (run, report)
+    })
+    .await
+    .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    // The journal holds far fewer calls than NIC's minimums: exit 1, with what is missing.
+    assert_eq!(report.status.code(), Some(1), "{}", text(&report));
+    let sent = json(&run_out.path().join("report.json"));
+    let seen = json(&journal_out.path().join("report.json"));
+    for api in ["gstin_details", "sync_gstin"] {
+        assert_eq!(tally(&seen, api), tally(&sent, api), "{api}");
+    }
+    // Every rejected login of the run, plus the one login the run made to get a session.
+    assert_eq!(tally(&seen, "auth"), (1, tally(&sent, "auth").1));
+    assert!(
+        seen["missing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m.as_str().unwrap().contains("Generate IRN"))
+    );
+    assert!(journal_out.path().join("test-summary-report.xlsx").exists());
+}
