@@ -200,15 +200,28 @@ fn qr_fields(invoice: &Value, irn: &Value, ack_dt: &Value) -> BTreeMap<&'static 
     ])
 }
 
+/// One compiled validator per response schema, built on first use.
+fn validators() -> &'static BTreeMap<String, jsonschema::Validator> {
+    static VALIDATORS: OnceLock<BTreeMap<String, jsonschema::Validator>> = OnceLock::new();
+    VALIDATORS.get_or_init(|| {
+        let schemas: Value = serde_json::from_str(RESPONSE_SCHEMAS)
+            .unwrap_or_else(|e| unreachable!("schema JSON: {e}"));
+        let defs = schemas.get("$defs").cloned().unwrap_or(Value::Null);
+        defs.as_object()
+            .into_iter()
+            .flat_map(|map| map.keys())
+            .filter_map(|name| {
+                let wrapper = json!({ "$defs": defs, "$ref": format!("#/$defs/{name}") });
+                Some((name.clone(), jsonschema::validator_for(&wrapper).ok()?))
+            })
+            .collect()
+    })
+}
+
 fn schema_problems(name: &str, data: &Value) -> Vec<String> {
-    static SCHEMAS: OnceLock<Value> = OnceLock::new();
-    let schemas = SCHEMAS.get_or_init(|| {
-        serde_json::from_str(RESPONSE_SCHEMAS).unwrap_or_else(|e| unreachable!("schema JSON: {e}"))
-    });
-    let wrapper = json!({ "$defs": schemas["$defs"], "$ref": format!("#/$defs/{name}") });
-    match jsonschema::validator_for(&wrapper) {
-        Err(e) => vec![format!("response schema {name}: {e}")],
-        Ok(validator) => validator
+    match validators().get(name) {
+        None => vec![format!("no response schema named {name}")],
+        Some(validator) => validator
             .iter_errors(data)
             .map(|e| format!("response schema {name}: Data{}: {e}", e.instance_path()))
             .collect(),
@@ -225,6 +238,11 @@ mod tests {
         assert!(same(&json!(1.5), &json!(1.50)));
         assert!(!same(&json!(12), &json!("13")));
         assert!(!same(&json!(null), &json!("x")));
+    }
+
+    #[test]
+    fn every_response_schema_compiles() {
+        assert_eq!(validators().len(), 8);
     }
 
     #[test]

@@ -10,7 +10,10 @@ mod numbers;
 mod outcome;
 mod step;
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 
 use serde_json::Value;
 
@@ -39,7 +42,7 @@ pub trait Progress {
 #[derive(Debug)]
 pub struct Runner {
     client: Client,
-    profile: Profile,
+    profile: Arc<Profile>,
     seed: u64,
     numbers: DocNumbers,
     sessions: HashMap<String, Session>,
@@ -57,7 +60,7 @@ impl Runner {
     pub fn new(client: Client, profile: Profile, seed: u64, numbers: DocNumbers) -> Self {
         Self {
             client,
-            profile,
+            profile: Arc::new(profile),
             seed,
             numbers,
             sessions: HashMap::new(),

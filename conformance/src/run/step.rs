@@ -1,5 +1,7 @@
 //! One step: build the request, make the call, check the answer, keep the captures.
 
+use std::sync::Arc;
+
 use serde::{Serialize, de::DeserializeOwned};
 use serde_json::Value;
 use time::Duration;
@@ -55,7 +57,7 @@ impl Runner {
     ) -> Outcome {
         let doc_no = self.numbers.next_number();
         let today = self.client.target().today;
-        let profile = self.profile.clone();
+        let profile = Arc::clone(&self.profile);
         let run = self.numbers.run().to_owned();
         let vars = Vars {
             captures: &memory.captures,
