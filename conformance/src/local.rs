@@ -22,8 +22,13 @@ pub struct LocalError(String);
 impl LocalEmulator {
     /// Starts the emulator with default settings, the built-in test keys and the system clock.
     pub async fn start() -> Result<Self, LocalError> {
+        Self::start_at(Clock::system()).await
+    }
+
+    /// Starts the emulator on `clock` (tests freeze it).
+    pub async fn start_at(clock: Clock) -> Result<Self, LocalError> {
         let keys = KeySet::embedded().map_err(|e| LocalError(e.to_string()))?;
-        let state = AppState::new(Settings::default(), keys, Clock::system())
+        let state = AppState::new(Settings::default(), keys, clock)
             .map_err(|e| LocalError(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

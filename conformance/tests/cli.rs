@@ -264,24 +264,6 @@ fn list_validates_and_names_every_onboarding_scenario() {
     }
 }
 
-/// A running emulator the test owns, so its journal outlives one harness run.
-async fn emulator() -> (String, tokio::sync::oneshot::Sender<()>) {
-    use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
-    let state = AppState::new(
-        Settings::default(),
-        KeySet::embedded().unwrap(),
-        Clock::system(),
-    )
-    .unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(irp_emulator::serve(listener, state, async {
-        let _ = stopped.await;
-    }));
-    (format!("http://{addr}"), stop)
-}
-
 fn tally(report: &Value, api: &str) -> (u64, u64) {
     report["tallies"]
         .as_array()
@@ -298,7 +280,11 @@ fn tally(report: &Value, api: &str) -> (u64, u64) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_journal_of_a_run_reports_the_counts_the_run_sent() {
-    let (base, _stop) = emulator().await;
+    // An emulator the test owns, so its journal outlives the harness run.
+    let emulator = irp_conformance::local::LocalEmulator::start()
+        .await
+        .unwrap();
+    let base = emulator.base.clone();
     let run_out = tempfile::tempdir().unwrap();
     let journal_out = tempfile::tempdir().unwrap();
     let (run_dir, journal_dir) = (

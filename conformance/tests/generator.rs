@@ -1,11 +1,10 @@
 //! The seeded generator against the emulator: every supply type × document type, and every
 //! feature a scenario can ask for, is generated, sealed and sent to Generate IRN through the
-//! emulator's router in-process, and must come back `Status 1` (with an e-way bill when one
+//! emulator in-process, and must come back `Status 1` (with an e-way bill when one
 //! was asked for). A rejection prints the IRP's errors and the invoice, so a failure says
 //! at once whether the generator or the emulator misread NIC's rules.
 //!
-//! The client side here (RSA PKCS#1 v1.5 credentials, AES-256-ECB envelopes) is written
-//! against the wire protocol, not the emulator's code.
+//! The calls go through the harness's own client (RustCrypto, not the emulator's code).
 
 #![allow(
     clippy::unwrap_used,
@@ -14,107 +13,61 @@
     clippy::indexing_slicing
 )]
 
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, block_padding::Pkcs7};
-use axum::{body::Body, http::Request};
-use base64::{Engine, engine::general_purpose::STANDARD};
-use http_body_util::BodyExt;
+use std::time::Duration as Timeout;
+
 use irp_conformance::{
+    api::Api,
+    client::{Client, Endpoint, Params, Session},
     generator::{Generator, Parties},
+    local::LocalEmulator,
     profile::Profile,
-    scenario::{EwbSpec, InvoiceSpec},
+    scenario::{AuthVariant, EwbSpec, InvoiceSpec},
 };
-use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
-use rsa::{Pkcs1v15Encrypt, RsaPublicKey, pkcs8::DecodePublicKey};
+use irp_emulator::clock::Clock;
 use serde_json::{Value, json};
 use time::{Date, Duration, OffsetDateTime, macros::datetime};
-use tower::ServiceExt;
 
 /// The emulator's clock: 2026-03-31 10:00 IST.
 const NOW: OffsetDateTime = datetime!(2026-03-31 10:00:00 +5:30);
-const APP_KEY: [u8; 32] = [0x3c; 32];
 
-/// A logged-in supplier session on an in-process emulator.
+/// A logged-in supplier session on an in-process emulator, through the harness's client.
 struct Irp {
-    state: AppState,
+    _emulator: LocalEmulator,
+    client: Client,
     profile: Profile,
-    token: String,
-    sek: Vec<u8>,
+    session: Session,
 }
 
 impl Irp {
     async fn start() -> Self {
-        let state = AppState::new(
-            Settings::default(),
-            KeySet::embedded().unwrap(),
-            Clock::fixed(NOW),
-        )
-        .unwrap();
+        let emulator = LocalEmulator::start_at(Clock::fixed(NOW)).await.unwrap();
         let profile = Profile::emulator();
-        let supplier = profile.party("supplier").unwrap().clone();
-        let public = RsaPublicKey::from_public_key_pem(&state.keys.pems.auth_public).unwrap();
-        let credentials = json!({
-            "UserName": supplier.username, "Password": supplier.password,
-            "AppKey": STANDARD.encode(APP_KEY), "ForceRefreshAccessToken": false,
-        });
-        let block = public
-            .encrypt(
-                &mut rsa::rand_core::OsRng,
-                Pkcs1v15Encrypt,
-                STANDARD.encode(credentials.to_string()).as_bytes(),
-            )
+        let target = irp_conformance::client::Target::resolve(&profile, &emulator.base)
+            .await
             .unwrap();
-        let request = Request::post("/eivital/v1.04/auth")
-            .header("client_id", &profile.client_id)
-            .header("client_secret", &profile.client_secret)
-            .header("Gstin", &supplier.gstin)
-            .header("content-type", "application/json")
-            .body(Body::from(
-                json!({ "Data": STANDARD.encode(block) }).to_string(),
-            ))
+        let client = Client::new(target, Timeout::from_secs(30)).unwrap();
+        let supplier = profile.party("supplier").unwrap();
+        let (answer, session) = client
+            .login(supplier, &AuthVariant::default(), &[])
+            .await
             .unwrap();
-        let auth = send(&state, request).await;
-        assert_eq!(auth["Status"], 1, "auth: {auth}");
-        let wrapped = STANDARD
-            .decode(auth["Data"]["Sek"].as_str().unwrap())
-            .unwrap();
-        let sek = ecb::Decryptor::<aes::Aes256>::new_from_slice(&APP_KEY)
-            .unwrap()
-            .decrypt_padded_vec_mut::<Pkcs7>(&wrapped)
-            .unwrap();
+        let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
         Self {
-            token: auth["Data"]["AuthToken"].as_str().unwrap().to_owned(),
-            state,
+            _emulator: emulator,
+            client,
             profile,
-            sek,
+            session,
         }
     }
 
-    /// POSTs `payload` sealed under the SEK; the answer with `Data` opened.
-    async fn post(&self, path: &str, payload: &Value) -> Value {
-        let sealed = ecb::Encryptor::<aes::Aes256>::new_from_slice(&self.sek)
+    /// Calls `api` with `payload` sealed under the SEK; the answer with `Data` opened.
+    async fn post(&self, api: Api, payload: &Value) -> Value {
+        let endpoint = Endpoint::of(api, &Params::default()).unwrap();
+        self.client
+            .call(&self.session, &endpoint, Some(payload), &[])
+            .await
             .unwrap()
-            .encrypt_padded_vec_mut::<Pkcs7>(payload.to_string().as_bytes());
-        let supplier = self.profile.party("supplier").unwrap();
-        let request = Request::post(path)
-            .header("client_id", &self.profile.client_id)
-            .header("client_secret", &self.profile.client_secret)
-            .header("Gstin", &supplier.gstin)
-            .header("user_name", supplier.username.as_deref().unwrap())
-            .header("AuthToken", &self.token)
-            .header("content-type", "application/json")
-            .body(Body::from(
-                json!({ "Data": STANDARD.encode(sealed) }).to_string(),
-            ))
-            .unwrap();
-        let mut answer = send(&self.state, request).await;
-        if let Some(data) = answer["Data"].as_str() {
-            let plain = ecb::Decryptor::<aes::Aes256>::new_from_slice(&self.sek)
-                .unwrap()
-                .decrypt_padded_vec_mut::<Pkcs7>(&STANDARD.decode(data).unwrap())
-                .unwrap();
-            answer["Data"] = serde_json::from_slice(&plain).unwrap();
-        }
-        answer
+            .doc
     }
 
     fn invoice(&self, seed: u64, case: &Case, doc_no: &str, date: Date) -> Value {
@@ -124,15 +77,6 @@ impl Irp {
         };
         Generator::new(seed, &case.name).invoice(&case.spec, parties, doc_no, date)
     }
-}
-
-async fn send(state: &AppState, request: Request<Body>) -> Value {
-    let response = irp_emulator::app(state.clone())
-        .oneshot(request)
-        .await
-        .unwrap();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    serde_json::from_slice(&bytes).unwrap()
 }
 
 /// One generated shape: a spec and the buyer role (`None`: a foreign buyer).
@@ -290,7 +234,7 @@ async fn every_generated_shape_is_accepted() {
             let doc_no = format!("G{seed}/{n}");
             let date = NOW.date() - Duration::days((n % 29) as i64);
             let invoice = irp.invoice(seed, case, &doc_no, date);
-            let answer = irp.post("/eicore/v1.03/Invoice", &invoice).await;
+            let answer = irp.post(Api::GenerateIrn, &invoice).await;
             sent += 1;
             if let Some(problem) = verdict(case, &answer) {
                 failures.push(format!(
@@ -325,7 +269,7 @@ async fn ewb_details_make_an_e_way_bill_for_a_registered_irn() {
     {
         let date = NOW.date() - Duration::days(2);
         let invoice = irp.invoice(7, &plain, &format!("EWB/{n}"), date);
-        let generated = irp.post("/eicore/v1.03/Invoice", &invoice).await;
+        let generated = irp.post(Api::GenerateIrn, &invoice).await;
         assert_eq!(generated["Status"], 1, "{generated}");
         let spec: EwbSpec = serde_json::from_value(ewb).unwrap();
         let mut body = json!({ "Irn": generated["Data"]["Irn"] });
@@ -333,7 +277,7 @@ async fn ewb_details_make_an_e_way_bill_for_a_registered_irn() {
         body.as_object_mut()
             .unwrap()
             .extend(details.as_object().unwrap().clone());
-        let answer = irp.post("/eiewb/v1.03/ewaybill", &body).await;
+        let answer = irp.post(Api::GenerateEwb, &body).await;
         assert_eq!(answer["Status"], 1, "{spec:?}: {answer}\nbody: {body:#}");
         assert!(answer["Data"]["EwbNo"].is_number(), "{answer}");
         assert_eq!(spec.distance == 0, has_info(&answer, "EWBPPD"), "{answer}");
