@@ -12,6 +12,7 @@
 //!   library against the published certificate; duplicates, concurrency, clock windows.
 //! - `journal`: the call journal: decrypted records, filters, retention, secrets masked.
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
+//! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
 //! - `durability`: SIGKILL under load and restart: nothing acknowledged is lost.
@@ -31,6 +32,7 @@ mod admin;
 mod auth;
 mod durability;
 mod ewaybill;
+mod golden;
 mod helpers;
 mod invoice;
 mod journal;
