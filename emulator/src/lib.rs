@@ -7,7 +7,8 @@
 //!
 //! # Layout
 //!
-//! - [`server`]: `serve` / `serve_tls`, handed a listener; [`routes`]: the router.
+//! - [`server`]: `serve` / `serve_tls`, handed a listener; [`api`]: the one table of APIs;
+//!   `routes` (private): the router built from it.
 //! - [`envelope`]: the only place where cryptography meets HTTP (extractors, responders).
 //! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place.
 //! - [`login`], [`session`]: who may authenticate; tokens and session keys.
@@ -22,6 +23,7 @@
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
 
+pub mod api;
 pub mod cancellation;
 pub mod cli;
 pub mod clock;
@@ -41,7 +43,7 @@ pub mod masters;
 pub mod registration;
 pub mod registry;
 pub mod retrieval;
-pub mod routes;
+mod routes;
 pub mod rules;
 pub mod samples;
 pub mod secret;
@@ -52,5 +54,4 @@ pub mod state;
 pub mod store;
 pub mod taxpayer;
 
-pub use crate::routes::router;
 pub use crate::server::{app, serve, serve_tls};

@@ -34,7 +34,7 @@ fn tls_config(pems: &KeyPems) -> io::Result<rustls::ServerConfig> {
 
 /// The whole application: the router behind case-insensitive path canonicalisation.
 pub fn app(state: AppState) -> Router {
-    let routed = crate::router(state).map_request(canonical_path as fn(Request) -> Request);
+    let routed = crate::routes::router(state).map_request(canonical_path as fn(Request) -> Request);
     Router::new().fallback_service(routed)
 }
 

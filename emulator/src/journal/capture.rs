@@ -1,6 +1,6 @@
 //! How a handler's plaintext reaches the journal without the handler knowing: the journal
-//! layer puts a [`Capture`] slot in the request, the extractors that decrypt fill it with
-//! the request as understood, and every responder attaches its plaintext answer to the
+//! layer puts a [`Capture`] slot in the request, the router records the API it matched, the
+//! extractors that decrypt fill it with the request as understood, and every responder attaches its plaintext answer to the
 //! response as a [`JournalBody`] extension (never sent on the wire).
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -8,9 +8,18 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::http::Extensions;
 use serde_json::Value;
 
-/// What a request carried once decrypted; shared between the layer and the extractors.
+use crate::api::Api;
+
+/// What a request carried once decrypted, and which API the router matched; shared between
+/// the layer, the router and the extractors.
 #[derive(Debug, Clone, Default)]
-pub struct Capture(Arc<Mutex<Option<Value>>>);
+pub struct Capture(Arc<Mutex<Slot>>);
+
+#[derive(Debug, Default)]
+struct Slot {
+    request: Option<Value>,
+    api: Option<Api>,
+}
 
 /// How much of a payload that is not JSON is kept.
 const TEXT_LIMIT: usize = 64 * 1024;
@@ -22,8 +31,19 @@ impl Capture {
     /// Records the decrypted request of the call in `extensions`, if it is journaled.
     pub fn request(extensions: &Extensions, value: impl FnOnce() -> Value) {
         if let Some(capture) = extensions.get::<Self>() {
-            *capture.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(value());
+            capture.slot().request = Some(value());
         }
+    }
+
+    /// Records the API the router matched (set once, before any extractor runs).
+    pub fn api(extensions: &Extensions, api: Api) {
+        if let Some(capture) = extensions.get::<Self>() {
+            capture.slot().api = Some(api);
+        }
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Records a decrypted payload: JSON when it parses, otherwise its first 64 KiB as text.
@@ -36,13 +56,13 @@ impl Capture {
         });
     }
 
-    /// What was recorded.
-    pub(super) fn take(&self) -> Value {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
-            .unwrap_or(Value::Null)
+    /// The request recorded, and the API matched ([`Api::Unknown`] when none was).
+    pub(super) fn take(&self) -> (Value, Api) {
+        let mut slot = self.slot();
+        (
+            slot.request.take().unwrap_or(Value::Null),
+            slot.api.unwrap_or(Api::Unknown),
+        )
     }
 }
 

@@ -11,7 +11,7 @@ use axum::{
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::{Api, Capture, Entry, JournalBody, mask_secrets};
+use super::{Capture, Entry, JournalBody, mask_secrets};
 use crate::{headers::IrpHeaders, state::AppState};
 
 /// The header a client may send to tie retries of one logical call together.
@@ -37,7 +37,6 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         || request.uri().path().to_owned(),
         |p| p.as_str().to_owned(),
     );
-    let api = Api::of(&method, request.uri().path());
     let capture = Capture::default();
     request.extensions_mut().insert(capture.clone());
 
@@ -48,7 +47,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         .remove::<JournalBody>()
         .map_or(Value::Null, |b| b.0);
     mask_secrets(&mut body);
-    let mut request_body = capture.take();
+    let (mut request_body, api) = capture.take();
     mask_secrets(&mut request_body);
     let codes = |list: &str, key: &str| -> Vec<String> {
         body.get(list)

@@ -10,7 +10,6 @@
 //! entry is built. Entries are written with the next group commit without holding up the
 //! answer, and pruned to the configured retention (count and age).
 
-mod api;
 mod capture;
 mod layer;
 mod rows;
@@ -21,11 +20,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-pub use self::api::Api;
 pub use self::capture::{Capture, JournalBody, MASK, mask_secrets};
 pub use self::layer::{REQUEST_ID, record};
 pub use self::rows::{Filter, MAX_LIMIT};
-use crate::store::{Store, StoreError};
+use crate::{
+    api::Api,
+    store::{Store, StoreError},
+};
 
 /// How much journal to keep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,10 +14,11 @@ use serde_json::{Value, json};
 use time::format_description::well_known::Rfc3339;
 
 use crate::{
+    api::Api,
     api_error,
     clock::parse_ist,
     error::ApiError,
-    journal::{Api, Filter, MAX_LIMIT},
+    journal::{Filter, MAX_LIMIT},
     state::AppState,
 };
 

@@ -1,4 +1,5 @@
-//! The router: which path reaches which handler, and the layers around them. No logic.
+//! The router, built from the API table ([`crate::api`]): which handler answers each API,
+//! and the layers around them. No logic.
 
 mod admin;
 mod auth;
@@ -12,14 +13,17 @@ use axum::{
     Router,
     extract::{FromRequestParts, Path, Request, rejection::PathRejection},
     http::Method,
+    middleware::{Next, from_fn},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{MethodFilter, MethodRouter, on},
 };
 use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
 
-pub use self::path::canonical_path;
+pub(crate) use self::path::canonical_path;
 use crate::{
+    api::Api,
     error::{ApiError, ErrorCode},
+    journal::Capture,
     state::AppState,
 };
 
@@ -35,36 +39,15 @@ impl From<PathRejection> for ApiError {
 }
 
 /// The IRP API and the control namespace, with NIC's answers for unknown paths and methods.
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/eivital/v1.04/auth", post(auth::authenticate))
-        .route("/eivital/v1.03/auth", post(auth::authenticate))
-        .route(
-            "/eivital/v1.03/Master/gstin/{gstin}",
-            get(master::gstin_details),
-        )
-        .route(
-            "/eivital/v1.04/Master/gstin/{gstin}",
-            get(master::gstin_details),
-        )
-        .route(
-            "/eivital/v1.03/Master/syncgstin/{gstin}",
-            get(master::gstin_details),
-        )
-        .route(
-            "/eivital/v1.04/Master/syncgstin/{gstin}",
-            get(master::gstin_details),
-        )
-        .route("/eicore/v1.03/Invoice", post(invoice::generate))
-        .route("/eicore/v1.03/Invoice/irn/{irn}", get(invoice::by_irn))
-        .route(
-            "/eicore/v1.03/Invoice/irnbydocdetails",
-            get(invoice::by_document),
-        )
-        .route("/eicore/v1.03/Invoice/Cancel", post(invoice::cancel))
-        .route("/eiewb/v1.03/ewaybill", post(ewaybill::generate))
-        .route("/eiewb/v1.03/ewaybill/irn/{irn}", get(ewaybill::details))
-        .route("/ewaybillapi/v1.03/ewayapi", post(ewaybill::cancel))
+pub(crate) fn router(state: AppState) -> Router {
+    Api::served()
+        .flat_map(|api| api.paths().iter().map(move |path| (api, *path)))
+        .fold(Router::new(), |router, (api, path)| {
+            router.route(
+                path,
+                handler(api).route_layer(from_fn(move |r, n| matched(api, r, n))),
+            )
+        })
         .nest("/__emulator__", admin::router(state.clone()))
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
@@ -75,6 +58,30 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The handler of `api`, on the method the table gives it.
+fn handler(api: Api) -> MethodRouter<AppState> {
+    let method = MethodFilter::try_from(api.method()).unwrap_or(MethodFilter::GET);
+    match api {
+        Api::Auth => on(method, auth::authenticate),
+        Api::GstinDetails | Api::SyncGstin => on(method, master::gstin_details),
+        Api::GenerateIrn => on(method, invoice::generate),
+        Api::GetIrn => on(method, invoice::by_irn),
+        Api::GetIrnByDocument => on(method, invoice::by_document),
+        Api::CancelIrn => on(method, invoice::cancel),
+        Api::GenerateEwb => on(method, ewaybill::generate),
+        Api::GetEwb => on(method, ewaybill::details),
+        Api::CancelEwb => on(method, ewaybill::cancel),
+        Api::Unknown => on(method, unknown_path),
+    }
+}
+
+/// Attaches the matched API to the request, once, for the extractors and the journal.
+async fn matched(api: Api, mut request: Request, next: Next) -> Response {
+    Capture::api(request.extensions(), api);
+    request.extensions_mut().insert(api);
+    next.run(request).await
 }
 
 async fn unknown_path(method: Method, request: Request) -> Response {

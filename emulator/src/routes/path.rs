@@ -3,32 +3,13 @@
 //! NIC's IRP runs on IIS, whose routing ignores case, and clients spell the fixed segments
 //! differently (`Master` vs `master`, `Invoice` vs `invoice`). Before routing, every fixed
 //! segment is rewritten to the canonical spelling; path parameters (GSTIN, IRN) are never
-//! equal to a fixed segment, so they pass through untouched.
+//! equal to a fixed segment, so they pass through untouched. The fixed segments come from
+//! the API table ([`crate::api`]).
 
 use axum::{extract::Request, http::Uri};
 
-const SEGMENTS: &[&str] = &[
-    "eivital",
-    "eicore",
-    "eiewb",
-    "ewaybillapi",
-    "v1.03",
-    "v1.04",
-    "auth",
-    "Master",
-    "gstin",
-    "syncgstin",
-    "Invoice",
-    "Cancel",
-    "irn",
-    "irnbydocdetails",
-    "ewaybill",
-    "ewayapi",
-    "__emulator__",
-];
-
 fn canonical_segment(segment: &str) -> &str {
-    SEGMENTS
+    crate::api::fixed_segments()
         .iter()
         .find(|s| s.eq_ignore_ascii_case(segment))
         .copied()
@@ -36,7 +17,7 @@ fn canonical_segment(segment: &str) -> &str {
 }
 
 /// Rewrites the fixed segments of a request path to their canonical case.
-pub fn canonical_path(mut request: Request) -> Request {
+pub(crate) fn canonical_path(mut request: Request) -> Request {
     let uri = request.uri();
     let path = uri.path();
     let canonical: String = path

@@ -273,3 +273,45 @@ async fn no_password_app_key_or_session_key_reaches_the_disk() {
         assert!(bytes.windows(irn.len()).any(|w| w == irn));
     }
 }
+
+/// Every path of the API table (aliases, any case, parameters filled in) reaches its API and
+/// is journaled under its name; a known path with the wrong method, and an unknown path, are
+/// journaled as `unknown`. The calls carry no session, so each is refused, which is enough
+/// to be routed and recorded.
+#[tokio::test]
+async fn every_path_of_the_api_table_is_journaled_under_its_api() {
+    use irp_emulator::api::Api;
+
+    let (state, _) = state();
+    let mut expected = Vec::new();
+    for api in Api::served() {
+        for path in api.paths() {
+            let filled = path
+                .replace("{gstin}", LARGE)
+                .replace("{irn}", &"a".repeat(64));
+            for spelling in [filled.clone(), filled.to_ascii_lowercase()] {
+                let request = Request::builder()
+                    .method(api.method())
+                    .uri(spelling)
+                    .header("content-type", "application/json")
+                    .body(Body::from("{}"))
+                    .unwrap();
+                let answer = oneshot(&state, request).await;
+                assert_ne!(answer.status, 404, "{api:?} {path}");
+                assert_ne!(answer.status, 405, "{api:?} {path}");
+                expected.push(api.name());
+            }
+        }
+        let other = if api.method() == "GET" { "POST" } else { "GET" };
+        let wrong = Request::builder()
+            .method(other)
+            .uri(api.paths()[0].replace("{gstin}", LARGE))
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(oneshot(&state, wrong).await.status, 405, "{api:?}");
+        expected.push("unknown");
+    }
+    let entries = journal(&state, "?limit=1000").await;
+    let recorded: Vec<&str> = entries.iter().map(|e| e["api"].as_str().unwrap()).collect();
+    assert_eq!(recorded, expected);
+}
