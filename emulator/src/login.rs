@@ -7,14 +7,14 @@ use crate::{
     config::{CredentialErrors, Settings},
     envelope::LoginRequest,
     error::{ApiError, ErrorCode},
-    session::{Identity, Login, Sessions},
+    session::{Identity, Login, SessionTable},
     taxpayer::TaxpayerMaster,
 };
 
 /// Checks a login request against the master and issues (or reuses) a session.
 pub fn login(
     master: &TaxpayerMaster,
-    sessions: &mut Sessions,
+    sessions: &mut SessionTable,
     settings: &Settings,
     request: &LoginRequest,
     now: OffsetDateTime,
@@ -76,7 +76,7 @@ mod tests {
                 settings.credential_errors = $mode;
                 let outcome = login(
                     &master,
-                    &mut Sessions::default(),
+                    &mut SessionTable::default(),
                     &settings,
                     &request($user, $password, $gstin, $client),
                     datetime!(2026-01-01 0:00 UTC),

@@ -1,13 +1,14 @@
 //! `AppState`: everything a request may read, cheap to clone.
 //!
-//! Durable state sits in the [`Store`]; the registry reads and writes it directly, while
-//! sessions and the taxpayer master are kept in memory (every request consults them) and
-//! written through. Shared in-memory parts are plain structs behind `std::sync` locks,
-//! never held across `.await`.
+//! Durable state sits in the [`Store`], which only the domain owners touch: the
+//! [`Registry`] (registrations and e-way bills), the [`SessionBook`] and the
+//! [`TaxpayerBook`] (kept in memory, since every request consults them, and written
+//! through), and the [`Journal`]. Each owner checks, persists, then applies. The store and
+//! the sealer are private to the state; routes call the owners.
 
 use std::{
     ops::Deref,
-    sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard},
+    sync::{Arc, RwLockReadGuard},
 };
 
 use crate::{
@@ -17,10 +18,10 @@ use crate::{
     journal::Journal,
     keys::KeySet,
     registry::Registry,
-    session::{self, Sessions},
+    session::SessionBook,
     signing::JwsSigner,
     store::{Sealer, Store, StoreError},
-    taxpayer::{self, MasterError, TaxpayerMaster},
+    taxpayer::{MasterError, TaxpayerBook, TaxpayerMaster, TaxpayerOpenError},
 };
 
 /// Why the state could not be set up.
@@ -29,6 +30,9 @@ pub enum StateError {
     /// The taxpayer data set or a stored change is invalid.
     #[error(transparent)]
     Master(#[from] MasterError),
+    /// The taxpayer master could not be opened.
+    #[error(transparent)]
+    Taxpayers(#[from] TaxpayerOpenError),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -53,17 +57,14 @@ pub struct Shared {
     pub schema: InvoiceSchema,
     /// The RS256 signer for invoices and QR codes.
     pub signer: JwsSigner,
-    /// The database.
-    pub store: Store,
     /// Registered IRNs and e-way bills.
     pub registry: Registry,
-    /// Seals secrets (SEKs, passwords) before they reach the store.
-    pub sealer: Sealer,
+    /// Auth tokens and session keys.
+    pub sessions: SessionBook,
+    /// The taxpayer master and its changes.
+    pub master: TaxpayerBook,
     /// The journal of API calls.
     pub journal: Journal,
-    sessions: Mutex<Sessions>,
-    taxpayers: RwLock<TaxpayerMaster>,
-    initial_taxpayers: TaxpayerMaster,
 }
 
 impl AppState {
@@ -80,17 +81,10 @@ impl AppState {
         clock: Clock,
         store: Store,
     ) -> Result<Self, StateError> {
-        let initial = TaxpayerMaster::default_data_set()?;
-        let sealer = Sealer::from_secret(keys.pems.auth_private.as_bytes());
-        let mut master = initial.clone();
-        let changes = store.read(taxpayer::rows::load)?;
-        for input in taxpayer::rows::open(changes, &sealer)? {
-            master.upsert(input.into_taxpayer().map_err(MasterError::from)?)?;
-        }
-        let mut sessions = Sessions::default();
-        for stored in store.read(|conn| session::load(conn, &sealer))? {
-            sessions.restore(stored);
-        }
+        // Seals secrets (SEKs, passwords) before they reach the store.
+        let sealer = Arc::new(Sealer::from_secret(keys.pems.auth_private.as_bytes()));
+        let master = TaxpayerBook::open(store.clone(), sealer.clone())?;
+        let sessions = SessionBook::open(store.clone(), sealer)?;
         let signer = JwsSigner::new(&keys, settings.issuer());
         let journal = Journal::new(store.clone(), settings.journal);
         Ok(Self {
@@ -100,54 +94,25 @@ impl AppState {
                 clock,
                 schema: InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")),
                 signer,
-                registry: Registry::open(store.clone())?,
+                registry: Registry::open(store)?,
+                sessions,
+                master,
                 journal,
-                store,
-                sealer,
-                sessions: Mutex::new(sessions),
-                taxpayers: RwLock::new(master),
-                initial_taxpayers: initial,
             }),
         })
     }
 
-    /// The sessions (a short critical section; never hold across `.await`).
-    pub fn sessions(&self) -> MutexGuard<'_, Sessions> {
-        self.inner
-            .sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Reads the taxpayer master.
+    /// Reads the taxpayer master (shorthand for `master.read()`; never hold across
+    /// `.await`).
     pub fn taxpayers(&self) -> RwLockReadGuard<'_, TaxpayerMaster> {
-        self.inner
-            .taxpayers
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Writes the taxpayer master.
-    pub fn taxpayers_mut(&self) -> RwLockWriteGuard<'_, TaxpayerMaster> {
-        self.inner
-            .taxpayers
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
+        self.master.read()
     }
 
     /// Back to an empty state: the built-in master, no sessions, no registrations. The
     /// clock, the journal and the AckNo/EwbNo sequences are left alone.
     pub async fn reset(&self) -> Result<(), StoreError> {
-        self.store
-            .write(|conn| {
-                taxpayer::rows::delete_all(conn)?;
-                session::delete_all(conn)
-            })
-            .await?;
-        self.registry.clear().await?;
-        *self.taxpayers_mut() = self.inner.initial_taxpayers.clone();
-        self.sessions().clear();
-        Ok(())
+        self.master.reset(&self.sessions).await?;
+        self.registry.clear().await
     }
 }
 

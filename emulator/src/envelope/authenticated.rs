@@ -71,11 +71,13 @@ impl FromRequestParts<AppState> for Authenticated {
             .as_deref()
             .ok_or(ErrorCode::InvalidToken)?;
         let now = state.clock.now();
-        let sessions = state.sessions();
-        match sessions.check(token, &client_id, user_name, gstin, now) {
-            Ok(session) => Ok(Self {
-                identity: session.identity.clone(),
-                sek: session.sek.clone(),
+        match state
+            .sessions
+            .check(token, &client_id, user_name, gstin, now)
+        {
+            Ok((identity, sek)) => Ok(Self {
+                identity,
+                sek,
                 headers: headers.clone(),
             }),
             Err(TokenError::WrongGstin)

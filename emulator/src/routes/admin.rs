@@ -22,10 +22,8 @@ use crate::{
     api_error,
     clock::{format_ist, parse_ist},
     error::{ApiError, ErrorCode},
-    gstin::Gstin,
-    session,
     state::AppState,
-    taxpayer::{self, GstinDetails, TaxpayerInput, rows::TaxpayerRow},
+    taxpayer::{GstinDetails, TaxpayerChangeError},
 };
 
 pub(super) fn router(state: AppState) -> Router<AppState> {
@@ -111,46 +109,18 @@ async fn upsert_taxpayer(
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> Result<Json<GstinDetails>, ApiError> {
-    let input: TaxpayerInput =
-        serde_json::from_slice(&body).map_err(|e| api_error!(BadControlRequest, "{e}"))?;
-    let taxpayer = input
-        .into_taxpayer()
-        .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
-    if state.settings.strict_gstin_check_digit {
-        Gstin::parse_strict(taxpayer.gstin.as_str())
-            .map_err(|e| api_error!(BadControlRequest, "Gstin: {e}"))?;
-    }
-    let details = GstinDetails::from(&taxpayer);
-    let replaced_users: Vec<String> = state
-        .taxpayers()
-        .get(&taxpayer.gstin)
-        .map(|old| old.users.iter().map(|u| u.user_name.clone()).collect())
-        .unwrap_or_default();
-    // Check against the master first (a user name may belong to another GSTIN), persist,
-    // then apply: the master never holds a change the store does not.
-    state
-        .taxpayers()
-        .admits(&taxpayer)
-        .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
-    let row = TaxpayerRow::seal(&taxpayer.gstin, &body, &state.sealer);
-    let revoked = replaced_users.clone();
-    state
-        .store
-        .write(move |conn| {
-            taxpayer::rows::save(conn, &row)?;
-            revoked
-                .iter()
-                .try_for_each(|user| session::delete_user(conn, user))
-        })
-        .await?;
-    state
-        .taxpayers_mut()
-        .upsert(taxpayer)
-        .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
-    let mut sessions = state.sessions();
-    for user in replaced_users {
-        sessions.revoke_user(&user);
-    }
+    let details = state
+        .master
+        .upsert(
+            &body,
+            state.settings.strict_gstin_check_digit,
+            &state.sessions,
+        )
+        .await
+        .map_err(|e| match e {
+            TaxpayerChangeError::Invalid(reason) => api_error!(BadControlRequest, "{reason}"),
+            TaxpayerChangeError::Store(e) => e.into(),
+        })?;
     Ok(Json(details))
 }
 

@@ -7,8 +7,6 @@ use crate::{
     clock::format_ist,
     envelope::{Credentials, Plain},
     error::ApiError,
-    login::login,
-    session::{self, SessionRow},
     state::AppState,
 };
 
@@ -28,30 +26,10 @@ pub(super) async fn authenticate(
     credentials: Credentials,
 ) -> Result<Plain<AuthData>, ApiError> {
     let request = &credentials.request;
-    let login = {
-        let master = state.taxpayers();
-        login(
-            &master,
-            &mut state.sessions(),
-            &state.settings,
-            request,
-            state.clock.now(),
-        )?
-    };
-    if login.issued {
-        let row = SessionRow::seal(&login.session, &state.sealer);
-        let replaced = login.replaced;
-        state
-            .store
-            .write(move |conn| {
-                if let Some(old) = &replaced {
-                    session::delete_token(conn, old)?;
-                }
-                session::save(conn, &row)
-            })
-            .await?;
-    }
-    let session = login.session;
+    let session = state
+        .sessions
+        .login(&state.master, &state.settings, request, state.clock.now())
+        .await?;
     Ok(Plain(AuthData {
         client_id: request.client_id.clone(),
         user_name: request.user_name.clone(),

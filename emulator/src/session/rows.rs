@@ -11,7 +11,7 @@ use rusqlite::{Connection, params};
 
 /// A session as stored: everything but the SEK in clear.
 #[derive(Debug, Clone)]
-pub struct SessionRow {
+pub(crate) struct SessionRow {
     token: String,
     client_id: String,
     user_name: String,
@@ -22,7 +22,7 @@ pub struct SessionRow {
 
 impl SessionRow {
     /// Seals `session` for storage.
-    pub fn seal(session: &Session, sealer: &Sealer) -> Self {
+    pub(crate) fn seal(session: &Session, sealer: &Sealer) -> Self {
         Self {
             token: session.token.clone(),
             client_id: session.identity.client_id.clone(),
@@ -53,7 +53,7 @@ impl SessionRow {
 }
 
 /// Stores a newly issued session.
-pub fn save(conn: &Connection, row: &SessionRow) -> rusqlite::Result<()> {
+pub(crate) fn save(conn: &Connection, row: &SessionRow) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT OR REPLACE INTO session (token, client_id, user_name, gstin, sealed_sek, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -70,27 +70,27 @@ pub fn save(conn: &Connection, row: &SessionRow) -> rusqlite::Result<()> {
 }
 
 /// Forgets one token.
-pub fn delete_token(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+pub(crate) fn delete_token(conn: &Connection, token: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM session WHERE token = ?1")?
         .execute([token])
         .map(drop)
 }
 
 /// Forgets every session of a user.
-pub fn delete_user(conn: &Connection, user_name: &str) -> rusqlite::Result<()> {
+pub(crate) fn delete_user(conn: &Connection, user_name: &str) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM session WHERE user_name = ?1")?
         .execute([user_name])
         .map(drop)
 }
 
 /// Forgets every session.
-pub fn delete_all(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn delete_all(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM session", []).map(drop)
 }
 
 /// Every stored session that this key set can open; others are dropped with a warning
 /// (their clients simply authenticate again).
-pub fn load(conn: &Connection, sealer: &Sealer) -> rusqlite::Result<Vec<Session>> {
+pub(crate) fn load(conn: &Connection, sealer: &Sealer) -> rusqlite::Result<Vec<Session>> {
     let mut statement = conn.prepare(
         "SELECT token, client_id, user_name, gstin, sealed_sek, expires_at FROM session",
     )?;

@@ -6,13 +6,15 @@
 //! GSTIN" data set (`emulator/data/taxpayers.json`) and editable at run time through
 //! `POST /__emulator__/taxpayers`.
 
+mod book;
 mod input;
 mod master;
-pub mod rows;
+mod rows;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+pub use self::book::{TaxpayerBook, TaxpayerChangeError, TaxpayerOpenError};
 pub use self::input::{GstinDetails, TaxpayerInput, TaxpayerInputError, UserInput};
 pub use self::master::{MasterError, TaxpayerMaster};
 use crate::{gstin::Gstin, secret::Password};

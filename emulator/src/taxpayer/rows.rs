@@ -12,14 +12,14 @@ use crate::{
 
 /// A sealed taxpayer record, ready for the writer.
 #[derive(Debug, Clone)]
-pub struct TaxpayerRow {
+pub(crate) struct TaxpayerRow {
     gstin: String,
     sealed: Vec<u8>,
 }
 
 impl TaxpayerRow {
     /// Seals the record `json` of `gstin`.
-    pub fn seal(gstin: &Gstin, json: &[u8], sealer: &Sealer) -> Self {
+    pub(crate) fn seal(gstin: &Gstin, json: &[u8], sealer: &Sealer) -> Self {
         Self {
             gstin: gstin.to_string(),
             sealed: sealer.seal(gstin.as_str().as_bytes(), json),
@@ -28,7 +28,7 @@ impl TaxpayerRow {
 }
 
 /// Stores a change (replacing an earlier change of the same GSTIN, which moves it last).
-pub fn save(conn: &Connection, row: &TaxpayerRow) -> rusqlite::Result<()> {
+pub(crate) fn save(conn: &Connection, row: &TaxpayerRow) -> rusqlite::Result<()> {
     conn.prepare_cached("DELETE FROM taxpayer_change WHERE gstin = ?1")?
         .execute([&row.gstin])?;
     conn.prepare_cached("INSERT INTO taxpayer_change (gstin, sealed) VALUES (?1, ?2)")?
@@ -37,19 +37,19 @@ pub fn save(conn: &Connection, row: &TaxpayerRow) -> rusqlite::Result<()> {
 }
 
 /// Forgets every change.
-pub fn delete_all(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn delete_all(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM taxpayer_change", []).map(drop)
 }
 
 /// The stored changes, oldest first.
-pub fn load(conn: &Connection) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+pub(crate) fn load(conn: &Connection) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
     let mut statement = conn.prepare("SELECT gstin, sealed FROM taxpayer_change ORDER BY rowid")?;
     let rows = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     rows.collect()
 }
 
 /// Opens stored changes; a change sealed by another key set is an error, not a silent loss.
-pub fn open(
+pub(crate) fn open(
     rows: Vec<(String, Vec<u8>)>,
     sealer: &Sealer,
 ) -> Result<Vec<TaxpayerInput>, StoreError> {
