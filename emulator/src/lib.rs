@@ -10,7 +10,8 @@
 //! - [`server`]: `serve` / `serve_tls`, handed a listener; [`api`]: the one table of APIs;
 //!   `routes` (private): the router built from it.
 //! - [`envelope`]: the only place where cryptography meets HTTP (extractors, responders).
-//! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place.
+//! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place;
+//!   [`transcript`]: what a response tells the journal and the log, off the wire.
 //! - [`login`], [`session`]: who may authenticate; tokens and session keys.
 //! - [`taxpayer`], [`gstin`], [`irn`], [`masters`]: the taxpayer master, GSTIN and IRN newtypes, code masters.
 //! - [`invoice`]: the e-invoice document (typed, canonical order), its schema gate and QR payload.
@@ -53,5 +54,6 @@ pub mod signing;
 pub mod state;
 pub mod store;
 pub mod taxpayer;
+pub mod transcript;
 
 pub use crate::server::{app, serve, serve_tls};

@@ -41,11 +41,37 @@ pub fn fill_random(out: &mut [u8]) {
 
 /// Upper-case hex, as in the JWS `kid`.
 pub fn hex_upper(bytes: &[u8]) -> String {
-    use std::fmt::Write;
+    hex(bytes, b"0123456789ABCDEF")
+}
+
+/// Lower-case hex, as in an IRN or a generated request id.
+pub fn hex_lower(bytes: &[u8]) -> String {
+    hex(bytes, b"0123456789abcdef")
+}
+
+fn hex(bytes: &[u8], digits: &[u8; 16]) -> String {
+    let digit = |nibble: u8| {
+        char::from(
+            digits
+                .get(usize::from(nibble & 0x0f))
+                .copied()
+                .unwrap_or(b'0'),
+        )
+    };
     bytes
         .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02X}");
-            out
-        })
+        .flat_map(|b| [digit(b >> 4), digit(*b)])
+        .collect()
+}
+
+#[cfg(test)]
+mod hex_tests {
+    use super::*;
+
+    #[test]
+    fn hex_in_both_cases() {
+        assert_eq!(hex_upper(&[0x00, 0x9f, 0xa5, 0xff]), "009FA5FF");
+        assert_eq!(hex_lower(&[0x00, 0x9f, 0xa5, 0xff]), "009fa5ff");
+        assert_eq!(hex_lower(&[]), "");
+    }
 }

@@ -20,8 +20,6 @@ use crate::{
 pub struct Authenticated {
     /// Who is calling.
     pub identity: Identity,
-    /// The IRP headers as sent (for `sup_gstin` and friends).
-    pub headers: IrpHeaders,
     sek: SessionKey,
 }
 
@@ -75,11 +73,7 @@ impl FromRequestParts<AppState> for Authenticated {
             .sessions
             .check(token, &client_id, user_name, gstin, now)
         {
-            Ok((identity, sek)) => Ok(Self {
-                identity,
-                sek,
-                headers: headers.clone(),
-            }),
+            Ok((identity, sek)) => Ok(Self { identity, sek }),
             Err(TokenError::WrongGstin)
                 if state.settings.gstin_mismatch == GstinMismatch::InvalidGstinForUser =>
             {

@@ -26,7 +26,7 @@ pub use self::credentials::{Credentials, LoginRequest};
 pub use self::encrypted::Encrypted;
 pub(crate) use self::encrypted::{open_data, parse_payload};
 pub use self::ewb_system::EwbSystemAnswer;
-use crate::journal::JournalBody;
+use crate::transcript::JournalBody;
 
 /// The success envelope: `{"Status":1,"Data":…,"ErrorDetails":null,"InfoDtls":…}`.
 #[derive(Serialize)]

@@ -1,7 +1,8 @@
 //! The one error type of the HTTP boundary and the one place that renders it.
 //!
 //! Every failure a client can see becomes an [`ApiError`]: one or more IRP error codes, an
-//! optional `InfoDtls` block, and an internal cause that is logged but never sent.
+//! optional `InfoDtls` block, and an internal cause that is logged (by the router's
+//! middleware, from an [`ErrorCause`] response extension) but never sent.
 
 mod code;
 
@@ -15,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use self::code::{ErrorCode, catalogue};
+use crate::transcript::{ErrorCause, JournalBody};
 
 /// One `{ErrorCode, ErrorMessage}` entry of `ErrorDetails`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -133,9 +135,6 @@ struct ErrorEnvelope<'a> {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let inner = &*self.0;
-        if let Some(cause) = &inner.cause {
-            tracing::info!(code = inner.code.code(), %cause, "request refused");
-        }
         let body = ErrorEnvelope {
             status: 0,
             data: None,
@@ -144,9 +143,41 @@ impl IntoResponse for ApiError {
         };
         let journal = serde_json::to_value(&body).unwrap_or_default();
         let mut response = (inner.code.http_status(), Json(body)).into_response();
+        response.extensions_mut().insert(JournalBody(journal));
+        if let Some(cause) = &inner.cause {
+            response.extensions_mut().insert(ErrorCause {
+                code: inner.code.code(),
+                cause: cause.clone(),
+            });
+        }
         response
-            .extensions_mut()
-            .insert(crate::journal::JournalBody(journal));
-        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_cause_rides_on_an_extension_and_never_reaches_the_body() {
+        let response = ApiError::new(ErrorCode::ApplicationError)
+            .caused_by("disk full at /secret/path")
+            .into_response();
+        let cause = response.extensions().get::<ErrorCause>().cloned().unwrap();
+        assert_eq!(
+            (cause.code, cause.cause.as_str()),
+            (
+                ErrorCode::ApplicationError.code(),
+                "disk full at /secret/path"
+            )
+        );
+        assert!(response.extensions().get::<JournalBody>().is_some());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&body).contains("disk full"));
+
+        let plain = ApiError::new(ErrorCode::InvalidToken).into_response();
+        assert!(plain.extensions().get::<ErrorCause>().is_none());
     }
 }

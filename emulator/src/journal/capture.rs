@@ -66,10 +66,6 @@ impl Capture {
     }
 }
 
-/// The plaintext envelope of an answer, for the journal only.
-#[derive(Debug, Clone)]
-pub struct JournalBody(pub Value);
-
 /// Masks the auth answer's `Sek` (and any stray secret field) in place.
 pub fn mask_secrets(value: &mut Value) {
     match value {

@@ -98,5 +98,5 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
 fn generated_id() -> String {
     let mut bytes = [0u8; 12];
     crate::crypto::fill_random(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::crypto::hex_lower(&bytes)
 }

@@ -20,9 +20,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-pub use self::capture::{Capture, JournalBody, MASK, mask_secrets};
+pub use self::capture::{Capture, MASK, mask_secrets};
 pub use self::layer::{REQUEST_ID, record};
 pub use self::rows::{Filter, MAX_LIMIT};
+pub use crate::transcript::JournalBody;
 use crate::{
     api::Api,
     store::{Store, StoreError},

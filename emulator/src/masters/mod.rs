@@ -16,32 +16,17 @@ pub use self::{
     units::is_unit_code,
 };
 
-/// Splits an embedded CSV into records, skipping the header; honours double-quoted fields.
+/// The records of an embedded CSV (RFC 4180, header skipped), fields as strings.
+///
+/// The files are compiled in and checked by `every_embedded_csv_parses`, so a record that
+/// does not parse is a build defect, not an input error; it is skipped rather than panicking.
 pub(crate) fn csv_records(text: &str) -> impl Iterator<Item = Vec<String>> + '_ {
-    text.lines()
-        .skip(1)
-        .filter(|line| !line.trim().is_empty())
-        .map(split_csv_line)
-}
-
-fn split_csv_line(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            _ => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
+    csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .into_records()
+        .filter_map(Result::ok)
+        .map(|record| record.iter().map(str::to_owned).collect())
 }
 
 #[cfg(test)]
@@ -50,10 +35,37 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_commas() {
+        let records: Vec<Vec<String>> =
+            csv_records("h1,h2,h3\n1,\"a, \"\"b\"\"\",c\nx,,\n\n").collect();
         assert_eq!(
-            split_csv_line(r#"1,"a, ""b""",c"#),
-            vec!["1", r#"a, "b""#, "c"]
+            records,
+            vec![vec!["1", r#"a, "b""#, "c"], vec!["x", "", ""]]
         );
-        assert_eq!(split_csv_line("x,,"), vec!["x", "", ""]);
+    }
+
+    #[test]
+    fn every_embedded_csv_parses() {
+        for (name, text) in [
+            ("error-codes", include_str!("../../data/error-codes.csv")),
+            ("irn-vectors", include_str!("../../data/irn-vectors.csv")),
+            (
+                "pin-state-ranges",
+                include_str!("../../data/pin-state-ranges.csv"),
+            ),
+            ("pin-prefix", include_str!("../../data/pin-prefix.csv")),
+            ("uqc", include_str!("../../data/uqc.csv")),
+            ("state-codes", include_str!("../../data/state-codes.csv")),
+            ("gst-rates", include_str!("../../data/gst-rates.csv")),
+        ] {
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            let records: Vec<_> = reader.records().collect();
+            assert!(!records.is_empty(), "{name}");
+            for (i, record) in records.iter().enumerate() {
+                assert!(record.is_ok(), "{name}.csv record {i}: {record:?}");
+            }
+            assert_eq!(csv_records(text).count(), records.len(), "{name}");
+        }
     }
 }

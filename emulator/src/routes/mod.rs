@@ -25,6 +25,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     journal::Capture,
     state::AppState,
+    transcript::ErrorCause,
 };
 
 /// Path parameters, with malformed ones answered in the IRP envelope (2142).
@@ -52,6 +53,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .fallback(unknown_path)
         .method_not_allowed_fallback(wrong_method)
         .layer(CatchPanicLayer::custom(|_| panic_answer()))
+        .layer(from_fn(log_cause))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::journal::record,
@@ -82,6 +84,15 @@ async fn matched(api: Api, mut request: Request, next: Next) -> Response {
     Capture::api(request.extensions(), api);
     request.extensions_mut().insert(api);
     next.run(request).await
+}
+
+/// Logs the internal cause a refusal carries (never sent to the client).
+async fn log_cause(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if let Some(ErrorCause { code, cause }) = response.extensions().get::<ErrorCause>() {
+        tracing::info!(code, %cause, "request refused");
+    }
+    response
 }
 
 async fn unknown_path(method: Method, request: Request) -> Response {

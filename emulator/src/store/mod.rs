@@ -175,7 +175,7 @@ impl Target {
     fn memory() -> Self {
         let mut id = [0u8; 8];
         crate::crypto::fill_random(&mut id);
-        let name: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        let name = crate::crypto::hex_lower(&id);
         Self::Memory(format!("file:/irp-emulator-{name}?vfs=memdb"))
     }
 
