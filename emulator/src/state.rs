@@ -21,16 +21,13 @@ use crate::{
     session::SessionBook,
     signing::JwsSigner,
     store::{Sealer, Store, StoreError},
-    taxpayer::{MasterError, TaxpayerBook, TaxpayerMaster, TaxpayerOpenError},
+    taxpayer::{TaxpayerBook, TaxpayerMaster, TaxpayerOpenError},
 };
 
 /// Why the state could not be set up.
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     /// The taxpayer data set or a stored change is invalid.
-    #[error(transparent)]
-    Master(#[from] MasterError),
-    /// The taxpayer master could not be opened.
     #[error(transparent)]
     Taxpayers(#[from] TaxpayerOpenError),
     /// The store failed.
