@@ -15,6 +15,32 @@ pub const IST: UtcOffset = macros::offset!(+5:30);
 const IRP_DATE_TIME: &[BorrowedFormatItem<'static>] =
     macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
 
+/// The earliest instant the clock may show: 2000-01-01 00:00:00 IST.
+pub const EARLIEST: OffsetDateTime = macros::datetime!(2000-01-01 00:00:00 +5:30);
+/// The latest instant the clock may show: 2099-12-31 23:59:59 IST. `AckNo` carries a
+/// two-digit year and every window (token life, e-way bill validity) is added to "now", so
+/// the range stays well inside what those encodings and the time crate can hold.
+pub const LATEST: OffsetDateTime = macros::datetime!(2099-12-31 23:59:59 +5:30);
+
+/// A clock change that would leave [`EARLIEST`]..=[`LATEST`]; the clock is left as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the clock must stay between 2000-01-01 00:00:00 and 2099-12-31 23:59:59 IST")]
+pub struct OutOfRange;
+
+/// A change to the clock, applied as one step: freeze, then advance, then resume, then
+/// reset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ClockChange {
+    /// Freeze at this instant.
+    pub freeze_at: Option<OffsetDateTime>,
+    /// Move by this much (negative moves back).
+    pub advance: Option<Duration>,
+    /// Let the clock run again from where it stands.
+    pub resume: bool,
+    /// Back to the wall clock.
+    pub reset: bool,
+}
+
 /// A shared, settable clock; cloning gives another handle to the same time.
 #[derive(Clone, Debug)]
 pub struct Clock {
@@ -27,6 +53,23 @@ struct ClockState {
     frozen: Option<OffsetDateTime>,
     /// Added to the system time when the clock is not frozen.
     offset: Duration,
+}
+
+impl ClockState {
+    fn now(self, wall: OffsetDateTime) -> OffsetDateTime {
+        let at = self
+            .frozen
+            .unwrap_or_else(|| wall.checked_add(self.offset).unwrap_or(LATEST));
+        at.clamp(EARLIEST, LATEST)
+    }
+}
+
+fn in_range(at: OffsetDateTime) -> Result<OffsetDateTime, OutOfRange> {
+    if (EARLIEST..=LATEST).contains(&at) {
+        Ok(at)
+    } else {
+        Err(OutOfRange)
+    }
 }
 
 impl Clock {
@@ -57,17 +100,16 @@ impl Clock {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The current instant.
+    /// The current instant, never outside [`EARLIEST`]..=[`LATEST`] (a running clock that
+    /// drifts past [`LATEST`] stops there).
     pub fn now(&self) -> OffsetDateTime {
-        let state = *self.state();
-        state
-            .frozen
-            .unwrap_or_else(|| OffsetDateTime::now_utc() + state.offset)
+        (*self.state()).now(OffsetDateTime::now_utc())
     }
 
-    /// Freezes the clock at `at`.
+    /// Freezes the clock at `at`, clamped to [`EARLIEST`]..=[`LATEST`] (the control API
+    /// refuses out-of-range values through [`Clock::change`] instead).
     pub fn freeze_at(&self, at: OffsetDateTime) {
-        self.state().frozen = Some(at);
+        self.state().frozen = Some(at.clamp(EARLIEST, LATEST));
     }
 
     /// Lets the clock run again from wherever it stands now.
@@ -78,13 +120,53 @@ impl Clock {
         }
     }
 
-    /// Moves the clock by `by` (negative moves it back), frozen or running.
+    /// Moves the clock by `by` (negative moves it back), frozen or running; a move that
+    /// would leave [`EARLIEST`]..=[`LATEST`] stops at the edge (the control API refuses it
+    /// through [`Clock::change`] instead).
     pub fn advance(&self, by: Duration) {
+        let wall = OffsetDateTime::now_utc();
         let mut state = self.state();
+        let now = state.now(wall);
+        let moved = now
+            .checked_add(by)
+            .map_or(if by.is_negative() { EARLIEST } else { LATEST }, |at| {
+                at.clamp(EARLIEST, LATEST)
+            });
         match state.frozen.as_mut() {
-            Some(at) => *at += by,
-            None => state.offset += by,
+            Some(at) => *at = moved,
+            None => state.offset = moved - wall,
         }
+    }
+
+    /// Applies `change` whole, or not at all when the clock would leave its range.
+    pub fn change(&self, change: ClockChange) -> Result<(), OutOfRange> {
+        let wall = OffsetDateTime::now_utc();
+        let mut state = self.state();
+        let mut next = *state;
+        if let Some(at) = change.freeze_at {
+            next.frozen = Some(in_range(at)?);
+        }
+        if let Some(by) = change.advance {
+            let moved = next.now(wall).checked_add(by).ok_or(OutOfRange)?;
+            in_range(moved)?;
+            match next.frozen.as_mut() {
+                Some(at) => *at = moved,
+                None => next.offset = next.offset.checked_add(by).ok_or(OutOfRange)?,
+            }
+        }
+        if change.resume
+            && let Some(at) = next.frozen.take()
+        {
+            next.offset = at - wall;
+        }
+        if change.reset {
+            next = ClockState {
+                frozen: None,
+                offset: Duration::ZERO,
+            };
+        }
+        *state = next;
+        Ok(())
     }
 
     /// Whether the clock stands still.
@@ -126,6 +208,54 @@ mod tests {
         assert_eq!(clock.now(), clock.now());
         clock.advance(Duration::minutes(90));
         assert_eq!(format_ist(clock.now()), "2025-03-15 21:29:08");
+    }
+
+    /// Regression: `advance_seconds: 300000000000` was accepted and every later request
+    /// panicked reading the clock; a freeze near 9999-12-31 broke auth.
+    #[test]
+    fn clock_out_of_range_is_refused_and_leaves_the_clock_alone() {
+        let start = datetime!(2026-03-31 10:00:00 +5:30);
+        for clock in [Clock::fixed(start), Clock::system()] {
+            let before = clock.now();
+            let advance = |seconds: i64| ClockChange {
+                advance: Some(Duration::seconds(seconds)),
+                ..ClockChange::default()
+            };
+            let freeze = |at| ClockChange {
+                freeze_at: Some(at),
+                ..ClockChange::default()
+            };
+            assert_eq!(clock.change(advance(300_000_000_000)), Err(OutOfRange));
+            assert_eq!(clock.change(advance(-300_000_000_000)), Err(OutOfRange));
+            assert_eq!(clock.change(advance(i64::MAX)), Err(OutOfRange));
+            assert_eq!(
+                clock.change(freeze(datetime!(9999-12-31 23:59:59 UTC))),
+                Err(OutOfRange)
+            );
+            assert_eq!(
+                clock.change(freeze(datetime!(1999-12-31 18:29:59 UTC))),
+                Err(OutOfRange)
+            );
+            // One change is applied whole or not at all.
+            let refused = clock.change(ClockChange {
+                freeze_at: Some(start),
+                advance: Some(Duration::days(365 * 200)),
+                ..ClockChange::default()
+            });
+            assert_eq!(refused, Err(OutOfRange));
+            assert!(clock.now() - before < Duration::minutes(1), "unchanged");
+            format_ist(clock.now());
+        }
+        // The direct setters clamp instead; the clock still never leaves its range.
+        let clock = Clock::fixed(start);
+        clock.freeze_at(LATEST);
+        clock.advance(Duration::MAX);
+        assert_eq!(clock.now(), LATEST);
+        clock.advance(Duration::MIN);
+        assert_eq!(clock.now(), EARLIEST);
+        let running = Clock::system();
+        running.advance(Duration::seconds(300_000_000_000));
+        assert_eq!(format_ist(running.now()), "2099-12-31 23:59:59");
     }
 
     #[test]

@@ -9,7 +9,13 @@ use tower::ServiceExt as _;
 
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
 
-use crate::{keys::KeyPems, routes::canonical_path, state::AppState};
+use tower_http::catch_panic::CatchPanicLayer;
+
+use crate::{
+    keys::KeyPems,
+    routes::{canonical_path, panic_answer},
+    state::AppState,
+};
 
 /// The TLS server configuration, on AWS-LC explicitly so it does not depend on which
 /// rustls providers other crates happen to enable. HTTP/1.1 only, as the IRP.
@@ -32,10 +38,15 @@ fn tls_config(pems: &KeyPems) -> io::Result<rustls::ServerConfig> {
     Ok(config)
 }
 
-/// The whole application: the router behind case-insensitive path canonicalisation.
+/// The whole application: the router behind case-insensitive path canonicalisation, and a
+/// panic catcher outside every layer, so a bug in a layer (the journal, the trace) is still
+/// answered with the IRP envelope. The router keeps its own catcher inside the journal
+/// layer, so a handler's panic is journaled too.
 pub fn app(state: AppState) -> Router {
     let routed = crate::routes::router(state).map_request(canonical_path as fn(Request) -> Request);
-    Router::new().fallback_service(routed)
+    Router::new()
+        .fallback_service(routed)
+        .layer(CatchPanicLayer::custom(|_| panic_answer()))
 }
 
 /// Serves plain HTTP/1.1 on `listener` until `shutdown` resolves.

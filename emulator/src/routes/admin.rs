@@ -20,7 +20,7 @@ use time::Duration;
 
 use crate::{
     api_error,
-    clock::{format_ist, parse_ist},
+    clock::{ClockChange, format_ist, parse_ist},
     error::{ApiError, ErrorCode},
     state::AppState,
     taxpayer::{GstinDetails, TaxpayerChangeError},
@@ -138,10 +138,11 @@ async fn clock(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `POST /__emulator__/clock`: any of `{"freeze_at": "yyyy-MM-dd HH:mm:ss" (IST),
-/// "advance_seconds": n, "resume": true, "reset": true}`, applied in that order.
+/// "advance_seconds": n, "resume": true, "reset": true}`, applied in that order, whole or
+/// not at all.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ClockChange {
+struct ClockRequest {
     freeze_at: Option<String>,
     advance_seconds: Option<i64>,
     #[serde(default)]
@@ -154,22 +155,22 @@ async fn set_clock(
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let change: ClockChange =
+    let request: ClockRequest =
         serde_json::from_slice(&body).map_err(|e| api_error!(BadControlRequest, "{e}"))?;
-    if let Some(text) = &change.freeze_at {
-        let at = parse_ist(text).ok_or_else(|| {
+    let freeze_at = match &request.freeze_at {
+        Some(text) => Some(parse_ist(text).ok_or_else(|| {
             api_error!(BadControlRequest, "freeze_at: expected yyyy-MM-dd HH:mm:ss")
-        })?;
-        state.clock.freeze_at(at);
-    }
-    if let Some(seconds) = change.advance_seconds {
-        state.clock.advance(Duration::seconds(seconds));
-    }
-    if change.resume {
-        state.clock.resume();
-    }
-    if change.reset {
-        state.clock.reset();
-    }
+        })?),
+        None => None,
+    };
+    state
+        .clock
+        .change(ClockChange {
+            freeze_at,
+            advance: request.advance_seconds.map(Duration::seconds),
+            resume: request.resume,
+            reset: request.reset,
+        })
+        .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
     Ok(clock_view(&state))
 }

@@ -112,7 +112,8 @@ async fn wrong_method(method: Method) -> Response {
     .into_response()
 }
 
-fn panic_answer() -> Response {
+/// HTTP 500 with the IRP's application error (5001): what a panic becomes.
+pub(crate) fn panic_answer() -> Response {
     tracing::error!("handler panicked");
     let mut response = ApiError::new(ErrorCode::ApplicationError).into_response();
     *response.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;

@@ -4,6 +4,7 @@
 //!   client-side crypto, written with the RustCrypto crates (not the emulator's AWS-LC code)
 //!   so a bug in the emulator cannot hide behind the same code on both sides.
 //! - `raw_socket`: the protocol spoken with hand-built HTTP/1.1 bytes on a TCP socket.
+//! - `regression`: one test per defect found by hostile clients and crashes, named after it.
 //! - `auth`: every authentication error code, table-driven.
 //! - `malformed`: malformed requests of every kind; each gets the IRP envelope and the server
 //!   keeps serving.
@@ -40,6 +41,7 @@ mod malformed;
 mod master;
 mod process;
 mod raw_socket;
+mod regression;
 mod state_files;
 mod tokens;
 mod wire;
