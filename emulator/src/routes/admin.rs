@@ -54,7 +54,7 @@ fn allowed(state: &AppState, request: &Request) -> bool {
         None => request
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
-            .is_some_and(|ConnectInfo(peer)| peer.ip().is_loopback()),
+            .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback()),
     }
 }
 

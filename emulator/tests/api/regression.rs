@@ -53,3 +53,32 @@ async fn clock_out_of_range_is_refused_and_requests_keep_working() {
     let late = login(&state, LARGE, LARGE_USER, true).await;
     assert!(!late.token.is_empty());
 }
+
+/// A dual-stack listener (`--addr [::]:8080`) sees IPv4 loopback clients as
+/// `::ffff:127.0.0.1`; the control namespace refused them.
+#[tokio::test]
+async fn ipv4_mapped_loopback_reaches_the_control_namespace() {
+    use std::net::{Ipv4Addr, SocketAddr};
+
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt;
+
+    let (state, _) = state();
+    for (peer, status) in [
+        (Ipv4Addr::LOCALHOST.to_ipv6_mapped(), 200),
+        (Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped(), 403),
+        (std::net::Ipv6Addr::LOCALHOST, 200),
+    ] {
+        let mut request = Request::get("/__emulator__/health")
+            .body(Body::empty())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((peer, 5000))));
+        let response = irp_emulator::app(state.clone())
+            .oneshot(request)
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status, "{peer}");
+    }
+}
