@@ -67,6 +67,38 @@ fn too_large(err: &axum::Error) -> bool {
     false
 }
 
+/// Why a body could not be read.
+#[derive(Debug)]
+pub(crate) enum BodyError {
+    /// Over the limit, as declared or as streamed.
+    TooLarge,
+    /// The connection or the chunked framing broke.
+    Broken(axum::Error),
+}
+
+/// Reads at most `limit` bytes of body; a declared `Content-Length` over it is refused
+/// before anything is read.
+pub(crate) async fn read_bytes(
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<axum::body::Bytes, BodyError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    to_bytes(body, limit).await.map_err(|e| {
+        if too_large(&e) {
+            BodyError::TooLarge
+        } else {
+            BodyError::Broken(e)
+        }
+    })
+}
+
 /// Reads the body (at most `limit` bytes) and parses it as a JSON object.
 pub async fn read_json_object(
     headers: &HeaderMap,
@@ -77,20 +109,12 @@ pub async fn read_json_object(
     if !content_type_allows_json(headers) {
         return Err(ApiError::new(ErrorCode::UnsupportedMediaType));
     }
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return Err(ApiError::new(ErrorCode::BodyTooLarge));
-    }
-    let bytes = to_bytes(body, limit).await.map_err(|e| {
-        if too_large(&e) {
-            ApiError::new(ErrorCode::BodyTooLarge)
-        } else {
-            ApiError::new(role.malformed()).caused_by(e)
-        }
-    })?;
+    let bytes = read_bytes(headers, body, limit)
+        .await
+        .map_err(|e| match e {
+            BodyError::TooLarge => ApiError::new(ErrorCode::BodyTooLarge),
+            BodyError::Broken(e) => ApiError::new(role.malformed()).caused_by(e),
+        })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::new(role.empty()));
     }

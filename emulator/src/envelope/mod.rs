@@ -8,6 +8,7 @@
 
 mod authenticated;
 mod body;
+mod control;
 mod credentials;
 mod encrypted;
 mod ewb_system;
@@ -22,6 +23,7 @@ use serde_json::{Value, json};
 pub use self::authenticated::Authenticated;
 pub(crate) use self::body::field;
 pub use self::body::{BodyRole, read_json_object};
+pub use self::control::{CONTROL_BODY_LIMIT, ControlBody};
 pub use self::credentials::{Credentials, LoginRequest};
 pub use self::encrypted::Encrypted;
 pub(crate) use self::encrypted::{open_data, parse_payload};

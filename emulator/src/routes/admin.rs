@@ -21,6 +21,7 @@ use time::Duration;
 use crate::{
     api_error,
     clock::{ClockChange, format_ist, parse_ist},
+    envelope::ControlBody,
     error::{ApiError, ErrorCode},
     state::AppState,
     taxpayer::{GstinDetails, TaxpayerChangeError},
@@ -107,7 +108,7 @@ async fn sandbox(State(state): State<AppState>) -> Json<Value> {
 
 async fn upsert_taxpayer(
     State(state): State<AppState>,
-    body: axum::body::Bytes,
+    ControlBody(body): ControlBody,
 ) -> Result<Json<GstinDetails>, ApiError> {
     let details = state
         .master
@@ -153,7 +154,7 @@ struct ClockRequest {
 
 async fn set_clock(
     State(state): State<AppState>,
-    body: axum::body::Bytes,
+    ControlBody(body): ControlBody,
 ) -> Result<Json<Value>, ApiError> {
     let request: ClockRequest =
         serde_json::from_slice(&body).map_err(|e| api_error!(BadControlRequest, "{e}"))?;

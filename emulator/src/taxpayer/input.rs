@@ -110,9 +110,57 @@ fn date(text: &str, name: &'static str) -> Result<Date, TaxpayerInputError> {
     Date::parse(text, ISO_DATE).map_err(|_| field(name, "expected yyyy-MM-dd"))
 }
 
+/// The longest text field of a taxpayer record, in characters (NIC's `LglNm` and address
+/// fields allow 100; the margin admits GSTN's longer master names).
+pub const MAX_TEXT: usize = 200;
+/// The most API users one taxpayer may have, and clients one user may be limited to.
+pub const MAX_USERS: usize = 20;
+/// The longest user name, password or client id, in characters.
+pub const MAX_CREDENTIAL: usize = 100;
+
+fn bounded(name: &'static str, text: Option<&str>, max: usize) -> Result<(), TaxpayerInputError> {
+    match text {
+        Some(t) if t.chars().count() > max => Err(field(name, format!("at most {max} characters"))),
+        _ => Ok(()),
+    }
+}
+
 impl TaxpayerInput {
+    /// Refuses records beyond the documented bounds before anything is built from them.
+    fn check_bounds(&self) -> Result<(), TaxpayerInputError> {
+        for (name, text) in [
+            ("LegalName", Some(self.legal_name.as_str())),
+            ("TradeName", self.trade_name.as_deref()),
+            ("AddrBnm", self.addr_bnm.as_deref()),
+            ("AddrBno", self.addr_bno.as_deref()),
+            ("AddrFlno", self.addr_flno.as_deref()),
+            ("AddrSt", self.addr_st.as_deref()),
+            ("AddrLoc", self.addr_loc.as_deref()),
+        ] {
+            bounded(name, text, MAX_TEXT)?;
+        }
+        if self.users.len() > MAX_USERS {
+            return Err(field("Users", format!("at most {MAX_USERS} users")));
+        }
+        for user in &self.users {
+            bounded("Users.UserName", Some(&user.user_name), MAX_CREDENTIAL)?;
+            bounded("Users.Password", Some(&user.password), MAX_CREDENTIAL)?;
+            if user.clients.len() > MAX_USERS {
+                return Err(field(
+                    "Users.Clients",
+                    format!("at most {MAX_USERS} clients"),
+                ));
+            }
+            for client in &user.clients {
+                bounded("Users.Clients", Some(client), MAX_CREDENTIAL)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Checks the record and turns it into a [`Taxpayer`].
     pub fn into_taxpayer(self) -> Result<Taxpayer, TaxpayerInputError> {
+        self.check_bounds()?;
         let gstin = Gstin::parse(self.gstin.trim())?;
         let state_code = self
             .state_code

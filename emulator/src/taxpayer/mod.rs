@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 pub use self::book::{TaxpayerBook, TaxpayerChangeError, TaxpayerOpenError};
-pub use self::input::{GstinDetails, TaxpayerInput, TaxpayerInputError, UserInput};
+pub use self::input::{
+    GstinDetails, MAX_CREDENTIAL, MAX_TEXT, MAX_USERS, TaxpayerInput, TaxpayerInputError, UserInput,
+};
 pub use self::master::{MasterError, TaxpayerMaster};
 use crate::{gstin::Gstin, secret::Password};
 

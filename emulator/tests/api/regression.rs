@@ -82,3 +82,43 @@ async fn ipv4_mapped_loopback_reaches_the_control_namespace() {
         assert_eq!(response.status(), status, "{peer}");
     }
 }
+
+/// Control bodies over 2 MiB got axum's plain-text 413, and taxpayer records were
+/// unbounded (100,000-character names, 5,000 users).
+#[tokio::test]
+async fn control_bodies_and_taxpayer_records_are_bounded_with_json_refusals() {
+    let (state, _) = state();
+    let huge = Request::post("/__emulator__/taxpayers")
+        .header("content-type", "application/json")
+        .body(Body::from(vec![b' '; 3 * 1024 * 1024]))
+        .unwrap();
+    let answer = oneshot(&state, huge).await;
+    assert_eq!(answer.status, 413);
+    answer.assert_error("5002");
+
+    let record = |name: String, users: usize| {
+        let users: Vec<Value> = (0..users)
+            .map(|i| json!({"UserName": format!("u{i}"), "Password": "p"}))
+            .collect();
+        json!({"Gstin": "29AAACL1111A1ZD", "LegalName": name, "StateCode": 29,
+               "AddrPncd": 560001, "Users": users})
+    };
+    for (body, field) in [
+        (record("N".repeat(100_000), 1), "LegalName"),
+        (record("Name".into(), 5_000), "Users"),
+    ] {
+        let answer = oneshot(&state, control("/__emulator__/taxpayers", body)).await;
+        answer.assert_error("400");
+        let message = answer.body["ErrorDetails"][0]["ErrorMessage"]
+            .as_str()
+            .unwrap();
+        assert!(message.contains(field), "{message}");
+    }
+    // Within the bounds, the record is taken.
+    let answer = oneshot(
+        &state,
+        control("/__emulator__/taxpayers", record("N".repeat(200), 20)),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+}
