@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-pub use self::capture::{Capture, MASK, mask_secrets};
+pub use self::capture::{Capture, MASK, mask_secrets, token_fingerprint};
 pub use self::layer::{REQUEST_ID, record};
 pub use self::rows::{Filter, MAX_LIMIT};
 pub use crate::transcript::JournalBody;

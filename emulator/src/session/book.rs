@@ -32,7 +32,19 @@ impl SessionBook {
     /// The stored sessions that `sealer` can open.
     pub(crate) fn open(store: Store, sealer: Arc<Sealer>) -> Result<Self, StoreError> {
         let mut table = SessionTable::default();
-        for stored in store.read(|conn| rows::load(conn, &sealer))? {
+        let (current, legacy) = store.read(|conn| rows::load(conn, &sealer))?;
+        if !legacy.is_empty() {
+            let rewritten: Vec<_> = legacy
+                .iter()
+                .map(|s| (rows::SessionRow::seal(s, &sealer), s.token.clone()))
+                .collect();
+            store.write_detached(move |conn| {
+                rewritten
+                    .iter()
+                    .try_for_each(|(row, token)| rows::rewrite_legacy(conn, row, token))
+            });
+        }
+        for stored in current.into_iter().chain(legacy) {
             table.restore(stored);
         }
         Ok(Self {

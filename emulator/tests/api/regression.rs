@@ -122,3 +122,72 @@ async fn control_bodies_and_taxpayer_records_are_bounded_with_json_refusals() {
     .await;
     assert_eq!(answer.status, 200, "{answer:?}");
 }
+
+/// The AuthToken was stored in clear (session rows and journal) and returned by the journal
+/// API. It is now kept as a digest plus a sealed copy, and the journal shows a fingerprint.
+#[tokio::test]
+async fn auth_token_is_not_stored_in_clear_and_survives_a_restart() {
+    use irp_emulator::{
+        clock::Clock,
+        config::Settings,
+        keys::KeySet,
+        state::AppState,
+        store::{Location, Store, StoreOptions},
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    let open = || {
+        let store = Store::open(
+            &Location::Dir(dir.path().to_owned()),
+            StoreOptions::default(),
+        )
+        .unwrap();
+        AppState::open(
+            Settings::default(),
+            KeySet::embedded().unwrap(),
+            Clock::fixed(T0),
+            store,
+        )
+        .unwrap()
+    };
+    let gstin_path = format!("/eivital/v1.03/Master/gstin/{LARGE}");
+    let session = {
+        let state = open();
+        let session = login(&state, LARGE, LARGE_USER, false).await;
+        let answer = oneshot(&state, authed_get(&session, &gstin_path)).await;
+        assert_eq!(answer.body["Status"], 1, "{answer:?}");
+        state.journal.flush().await.unwrap();
+        let entries = oneshot(
+            &state,
+            Request::get("/__emulator__/journal?api=auth")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let shown = entries.body["entries"][0]["response"]["Data"]["AuthToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            shown.starts_with("***") && !shown.contains(&session.token),
+            "{shown}"
+        );
+        session
+    };
+    let mut bytes = Vec::new();
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        bytes.extend(std::fs::read(file.unwrap().path()).unwrap());
+    }
+    let token = session.token.as_bytes();
+    assert!(bytes.len() > 4096);
+    assert!(
+        !bytes.windows(token.len()).any(|w| w == token),
+        "the AuthToken is in the stored bytes"
+    );
+    // After a restart the token still works, and a login inside its life answers it again.
+    let state = open();
+    let answer = oneshot(&state, authed_get(&session, &gstin_path)).await;
+    assert_eq!(answer.body["Status"], 1, "{answer:?}");
+    let again = login(&state, LARGE, LARGE_USER, false).await;
+    assert_eq!(again.token, session.token);
+}
