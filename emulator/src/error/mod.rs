@@ -1,9 +1,12 @@
 //! The one error type of the HTTP boundary and the one place that renders it.
 //!
 //! Every failure a client can see becomes an [`ApiError`]: one or more IRP error codes, an
-//! optional `InfoDtls` block, and an internal cause that is logged but never sent.
+//! optional `InfoDtls` block, and an internal cause that is logged but never sent. The one
+//! e-way bill system API the sandbox hosts has its own codes and envelope:
+//! [`EwbSystemError`].
 
 mod code;
+mod ewb_system;
 
 use std::fmt;
 
@@ -15,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use self::code::{ErrorCode, catalogue};
+pub use self::ewb_system::{EwbSystemCode, EwbSystemError};
 
 /// One `{ErrorCode, ErrorMessage}` entry of `ErrorDetails`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

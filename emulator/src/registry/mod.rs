@@ -241,9 +241,22 @@ impl Registry {
 
     /// Writes a claimed registration; returns once it is durable. The claim is released
     /// afterwards, so a duplicate always finds either the claim or the row.
+    ///
+    /// An e-way bill in the record (Generate IRN with `EwbDtls`) is written in the same
+    /// transaction: both are stored, or neither.
     pub async fn commit(&self, claim: Claim<'_>, new: NewRecord<'_>) -> Result<(), StoreError> {
         let row = rows::NewRow::of(&new, claim.ack_no)?;
-        self.store.write(move |conn| row.insert(conn)).await?;
+        let ewb = new.record.ewb.clone();
+        let irn = new.record.irn.clone();
+        self.store
+            .write(move |conn| {
+                row.insert(conn)?;
+                match ewb {
+                    Some(ewb) => rows::insert_ewb(conn, &irn, &ewb),
+                    None => Ok(()),
+                }
+            })
+            .await?;
         drop(claim);
         Ok(())
     }
@@ -272,19 +285,19 @@ impl Registry {
             .await
     }
 
-    /// Attaches a new e-way bill to an active IRN without one, assigning its number;
-    /// `None` if the IRN no longer qualifies.
-    pub async fn attach_ewb(
-        &self,
-        irn: &Irn,
-        make: impl FnOnce(u64) -> EwayBill,
-    ) -> Result<Option<u64>, StoreError> {
-        let ewb = {
-            let mut claims = self.claims();
-            claims.ewb_sequence += 1;
-            make(EWB_PREFIX * 10_u64.pow(11) + 10_u64.pow(10) + claims.ewb_sequence)
-        };
+    /// The next e-way bill number (numbers are never reused, even if the e-way bill is not
+    /// stored in the end).
+    pub fn next_ewb_no(&self) -> u64 {
+        let mut claims = self.claims();
+        claims.ewb_sequence += 1;
+        EWB_PREFIX * 10_u64.pow(11) + 10_u64.pow(10) + claims.ewb_sequence
+    }
+
+    /// Attaches a new e-way bill to an active IRN without an active one; `false` if the
+    /// IRN no longer qualifies.
+    pub async fn attach_ewb(&self, irn: &Irn, ewb: &EwayBill) -> Result<bool, StoreError> {
         let irn = irn.clone();
+        let ewb = ewb.clone();
         self.store
             .write(move |conn| rows::attach_ewb(conn, &irn, &ewb))
             .await
@@ -307,3 +320,6 @@ impl Registry {
         self.store.write(rows::clear).await
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -181,11 +181,24 @@ pub(super) fn cancel(
     Ok(changed == 1)
 }
 
-pub(super) fn attach_ewb(
-    conn: &Connection,
-    irn: &Irn,
-    ewb: &EwayBill,
-) -> rusqlite::Result<Option<u64>> {
+/// Inserts the e-way bill of an IRN written in the same transaction.
+pub(super) fn insert_ewb(conn: &Connection, irn: &Irn, ewb: &EwayBill) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ewb (ewb_no, irn, generated, valid_till, distance_km)
+         VALUES (?2, ?1, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        irn.as_str(),
+        as_i64(ewb.ewb_no),
+        to_nanos(ewb.generated),
+        ewb.valid_till.map(to_nanos),
+        ewb.distance_km
+    ])?;
+    advance(conn, "ewb", ewb.ewb_no % 10_u64.pow(10))
+}
+
+/// Inserts an e-way bill for an active IRN without an active one; `false` if it has one.
+pub(super) fn attach_ewb(conn: &Connection, irn: &Irn, ewb: &EwayBill) -> rusqlite::Result<bool> {
     let changed = conn
         .prepare_cached(&format!(
             "INSERT INTO ewb (ewb_no, irn, generated, valid_till, distance_km)
@@ -201,7 +214,7 @@ pub(super) fn attach_ewb(
             ewb.distance_km
         ])?;
     advance(conn, "ewb", ewb.ewb_no % 10_u64.pow(10))?;
-    Ok((changed == 1).then_some(ewb.ewb_no))
+    Ok(changed == 1)
 }
 
 pub(super) fn cancel_ewb(
