@@ -96,6 +96,36 @@ impl Gstin {
     }
 }
 
+/// How GSTINs sent by clients are read: the `strict_gstin_check_digit` setting, applied
+/// here and nowhere else (`Settings::gstin_check` builds it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GstinCheck {
+    /// Shape and state code only, as the sandbox does.
+    #[default]
+    Shape,
+    /// Shape, state code and the mod-36 check character.
+    CheckCharacter,
+}
+
+impl GstinCheck {
+    /// The check for the `strict_gstin_check_digit` setting.
+    pub fn strict(strict: bool) -> Self {
+        if strict {
+            Self::CheckCharacter
+        } else {
+            Self::Shape
+        }
+    }
+
+    /// Parses `text` as this check requires.
+    pub fn parse(self, text: &str) -> Result<Gstin, GstinError> {
+        match self {
+            Self::Shape => Gstin::parse(text),
+            Self::CheckCharacter => Gstin::parse_strict(text),
+        }
+    }
+}
+
 /// The mod-36 check character of a GSTIN's first 14 characters (GSTN's published rule).
 pub fn check_character(gstin: &str) -> char {
     let sum: u32 = gstin

@@ -13,7 +13,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     ewaybill,
     gstin::Gstin,
-    invoice::{Invoice, QrData, to_dotnet_json},
+    invoice::{AckNo, EwbNo, Invoice, QrData, to_dotnet_json},
     irn::{FinancialYear, Irn},
     registry::{Conflict, IrnRecord, IrnStatus, NewRecord, Signed},
     rules::{self, Accepted, Context},
@@ -25,7 +25,7 @@ use crate::{
 #[serde(rename_all = "PascalCase")]
 pub struct IrnAnswer {
     /// 15-digit acknowledgement number.
-    pub ack_no: u64,
+    pub ack_no: AckNo,
     /// Acknowledgement time, IST.
     pub ack_dt: String,
     /// The IRN.
@@ -38,7 +38,7 @@ pub struct IrnAnswer {
     /// `ACT` or `CNL`.
     pub status: String,
     /// E-way bill number, when one exists.
-    pub ewb_no: Option<u64>,
+    pub ewb_no: Option<EwbNo>,
     /// E-way bill time.
     pub ewb_dt: Option<String>,
     /// E-way bill validity.
@@ -118,7 +118,7 @@ fn check_at(
     let taxpayers = state.taxpayers();
     let ctx = Context {
         rules: &state.settings.rules,
-        strict_gstin: state.settings.strict_gstin_check_digit,
+        gstin: state.settings.gstin_check(),
         taxpayers: &taxpayers,
         caller,
         today: now.to_offset(IST).date(),

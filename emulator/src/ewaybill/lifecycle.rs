@@ -12,7 +12,7 @@ use crate::{
     clock::format_ist,
     error::{ApiError, ErrorCode, EwbSystemCode, EwbSystemError},
     gstin::Gstin,
-    invoice::{EwbDtls, Invoice},
+    invoice::{CancelReason, EwbDtls, Invoice},
     irn::Irn,
     masters::DistanceModel,
     registry::IrnStatus,
@@ -119,11 +119,7 @@ pub async fn cancel(
     caller: &Gstin,
     request: &CancelEwbRequest,
 ) -> Result<CancelledEwb, EwbSystemError> {
-    let reason_ok = match &request.cancel_rsn_code {
-        serde_json::Value::Number(n) => matches!(n.as_u64(), Some(1..=4)),
-        serde_json::Value::String(s) => matches!(s.trim(), "1" | "2" | "3" | "4"),
-        _ => false,
-    };
+    let reason_ok = CancelReason::from_wire(&request.cancel_rsn_code).is_some();
     let remark_ok = request
         .cancel_rmrk
         .as_deref()
@@ -173,7 +169,7 @@ mod tests {
         let state = AppState::new(Settings::default(), KeySet::embedded().unwrap(), clock).unwrap();
         let caller = Gstin::parse(crate::samples::LARGE_SUPPLIER).unwrap();
         let request = CancelEwbRequest {
-            ewb_no: 111_000_000_001,
+            ewb_no: crate::invoice::EwbNo::from_u64(111_000_000_001),
             cancel_rsn_code: json!(2),
             cancel_rmrk: None,
         };

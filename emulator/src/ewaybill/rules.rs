@@ -14,11 +14,10 @@ use crate::{
     clock::IST,
     error::{ApiError, ErrorCode},
     gstin::Gstin,
-    invoice::{EwbDtls, Invoice, Num},
-    irn::DocType,
+    invoice::{DocType, EwbDtls, EwbNo, Invoice, Num},
     masters::{DistanceError, DistanceModel},
     registry::EwayBill,
-    rules::{Findings, SupplyType, parse_date, state_code},
+    rules::{Findings, parse_date, state_code},
 };
 
 /// The PIN of a foreign party.
@@ -52,7 +51,7 @@ pub struct Plan {
 
 impl Plan {
     /// The e-way bill to store under `ewb_no`.
-    pub fn bill(&self, ewb_no: u64) -> EwayBill {
+    pub fn bill(&self, ewb_no: EwbNo) -> EwayBill {
         EwayBill {
             ewb_no,
             generated: self.generated,
@@ -84,7 +83,7 @@ pub fn check(
     if ctx.blocked {
         f.add(ErrorCode::EwbBlocked, &[ctx.caller.as_str()]);
     }
-    if DocType::parse(&invoice.doc_dtls.typ) != Some(DocType::Invoice) {
+    if invoice.doc_dtls.typ != DocType::Invoice {
         f.add(ErrorCode::EwbWrongDocument, &[]);
     } else if invoice.item_list.iter().all(|i| i.is_service()) {
         f.add(ErrorCode::EwbNoGoods, &[]);
@@ -233,7 +232,7 @@ fn route(
             .as_ref()
             .map(|s| Place::of(&s.pin, &s.stcd))
     });
-    let export = SupplyType::parse(&invoice.tran_dtls.sup_typ).is_some_and(SupplyType::is_export);
+    let export = invoice.tran_dtls.sup_typ.is_export();
     if export && declared_ship.is_none() {
         f.add(ErrorCode::EwbExportShipTo, &[]);
     }

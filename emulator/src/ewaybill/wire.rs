@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::{
     clock::IST,
-    invoice::{EwbDtls, Num},
+    invoice::{EwbDtls, EwbNo, Num},
 };
 
 /// A ship-to or dispatch-from address of the e-way bill request.
@@ -92,7 +92,7 @@ impl EwbRequest {
 #[serde(rename_all = "PascalCase")]
 pub struct EwbAnswer {
     /// 12-digit number.
-    pub ewb_no: u64,
+    pub ewb_no: EwbNo,
     /// Generation time.
     pub ewb_dt: String,
     /// Validity end, when Part-B was given.
@@ -115,7 +115,7 @@ pub struct EwbMade {
 #[serde(rename_all = "PascalCase")]
 pub struct EwbDetails {
     /// 12-digit number.
-    pub ewb_no: u64,
+    pub ewb_no: EwbNo,
     /// `ACT` or `CNL`.
     pub status: String,
     /// The GSTIN that generated it.
@@ -130,8 +130,8 @@ pub struct EwbDetails {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelEwbRequest {
-    /// The e-way bill number.
-    pub ewb_no: u64,
+    /// The e-way bill number (any number: an unknown one is answered 325).
+    pub ewb_no: EwbNo,
     /// Reason code 1–4, as a number or a string.
     pub cancel_rsn_code: Value,
     /// Remark, at most 50 characters.
@@ -144,14 +144,14 @@ pub struct CancelEwbRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CancelledEwb {
     /// The e-way bill number.
-    pub eway_bill_no: u64,
+    pub eway_bill_no: EwbNo,
     /// `dd/MM/yyyy hh:mm:ss AM`, IST.
     pub cancel_date: String,
 }
 
 impl CancelledEwb {
     /// The answer for `ewb_no` cancelled at `at`.
-    pub fn at(ewb_no: u64, at: OffsetDateTime) -> Self {
+    pub fn at(ewb_no: EwbNo, at: OffsetDateTime) -> Self {
         let cancel_date = at
             .to_offset(IST)
             .format(time::macros::format_description!(

@@ -26,7 +26,7 @@ use time::OffsetDateTime;
 
 use crate::{
     gstin::Gstin,
-    invoice::Invoice,
+    invoice::{AckNo, CancelReason, EwbNo, Invoice},
     irn::Irn,
     store::{Store, StoreError},
 };
@@ -41,7 +41,7 @@ pub enum IrnStatus {
         /// When.
         at: OffsetDateTime,
         /// `CnlRsn`.
-        reason: String,
+        reason: CancelReason,
         /// `CnlRem`.
         remark: String,
     },
@@ -61,7 +61,7 @@ impl IrnStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EwayBill {
     /// 12-digit number.
-    pub ewb_no: u64,
+    pub ewb_no: EwbNo,
     /// Generation time.
     pub generated: OffsetDateTime,
     /// End of validity (None for Part-A only).
@@ -98,7 +98,7 @@ pub struct IrnRecord {
     /// The IRN.
     pub irn: Irn,
     /// Acknowledgement number.
-    pub ack_no: u64,
+    pub ack_no: AckNo,
     /// Acknowledgement time.
     pub ack_dt: OffsetDateTime,
     /// The supplier.
@@ -131,7 +131,7 @@ pub enum Conflict {
     /// The document already has an active (or in-flight) IRN: 2150 + DUPIRN.
     Duplicate {
         /// Original AckNo.
-        ack_no: u64,
+        ack_no: AckNo,
         /// Original AckDt.
         ack_dt: OffsetDateTime,
         /// The IRN.
@@ -150,15 +150,10 @@ pub struct NewRecord<'a> {
     pub invoice: &'a Invoice,
 }
 
-/// First digits of every AckNo: IRP 1, then the digit NIC's sandbox samples show.
-const ACK_PREFIX: u64 = 15;
-/// First digit of every EwbNo.
-const EWB_PREFIX: u64 = 1;
-
 /// In-flight registrations and the next sequence numbers.
 #[derive(Debug, Default)]
 struct Claims {
-    inflight: HashMap<Irn, (u64, OffsetDateTime)>,
+    inflight: HashMap<Irn, (AckNo, OffsetDateTime)>,
     ack_sequence: u64,
     ewb_sequence: u64,
 }
@@ -176,7 +171,7 @@ pub struct Claim<'a> {
     registry: &'a Registry,
     irn: Irn,
     /// The AckNo assigned to it.
-    pub ack_no: u64,
+    pub ack_no: AckNo,
 }
 
 impl Drop for Claim<'_> {
@@ -229,8 +224,7 @@ impl Registry {
             }));
         }
         claims.ack_sequence += 1;
-        let year = u64::try_from(now.year().rem_euclid(100)).unwrap_or_default();
-        let ack_no = ACK_PREFIX * 10_u64.pow(13) + year * 10_u64.pow(11) + claims.ack_sequence;
+        let ack_no = AckNo::issue(now.year(), claims.ack_sequence);
         claims.inflight.insert(irn.clone(), (ack_no, now));
         Ok(Ok(Claim {
             registry: self,
@@ -245,7 +239,7 @@ impl Registry {
     /// An e-way bill in the record (Generate IRN with `EwbDtls`) is written in the same
     /// transaction: both are stored, or neither.
     pub async fn commit(&self, claim: Claim<'_>, new: NewRecord<'_>) -> Result<(), StoreError> {
-        let row = rows::NewRow::of(&new, claim.ack_no)?;
+        let row = rows::NewRow::of(&new)?;
         let ewb = new.record.ewb.clone();
         let irn = new.record.irn.clone();
         self.store
@@ -276,21 +270,21 @@ impl Registry {
         &self,
         irn: &Irn,
         at: OffsetDateTime,
-        reason: String,
+        reason: CancelReason,
         remark: String,
     ) -> Result<bool, StoreError> {
         let irn = irn.clone();
         self.store
-            .write(move |conn| rows::cancel(conn, &irn, at, &reason, &remark))
+            .write(move |conn| rows::cancel(conn, &irn, at, reason, &remark))
             .await
     }
 
     /// The next e-way bill number (numbers are never reused, even if the e-way bill is not
     /// stored in the end).
-    pub fn next_ewb_no(&self) -> u64 {
+    pub fn next_ewb_no(&self) -> EwbNo {
         let mut claims = self.claims();
         claims.ewb_sequence += 1;
-        EWB_PREFIX * 10_u64.pow(11) + 10_u64.pow(10) + claims.ewb_sequence
+        EwbNo::issue(claims.ewb_sequence)
     }
 
     /// Attaches a new e-way bill to an active IRN without an active one; `false` if the
@@ -304,14 +298,14 @@ impl Registry {
     }
 
     /// Cancels an active e-way bill; `false` if it is not active.
-    pub async fn cancel_ewb(&self, ewb_no: u64, at: OffsetDateTime) -> Result<bool, StoreError> {
+    pub async fn cancel_ewb(&self, ewb_no: EwbNo, at: OffsetDateTime) -> Result<bool, StoreError> {
         self.store
             .write(move |conn| rows::cancel_ewb(conn, ewb_no, at))
             .await
     }
 
     /// The IRN an e-way bill belongs to.
-    pub fn irn_of_ewb(&self, ewb_no: u64) -> Result<Option<Irn>, StoreError> {
+    pub fn irn_of_ewb(&self, ewb_no: EwbNo) -> Result<Option<Irn>, StoreError> {
         self.store.read(|conn| rows::irn_of_ewb(conn, ewb_no))
     }
 

@@ -16,7 +16,7 @@ fn invoice(doc_no: &str) -> Invoice {
     .unwrap()
 }
 
-fn record(irn: &Irn, ack_no: u64, ewb: Option<EwayBill>) -> IrnRecord {
+fn record(irn: &Irn, ack_no: AckNo, ewb: Option<EwayBill>) -> IrnRecord {
     IrnRecord {
         irn: irn.clone(),
         ack_no,
@@ -32,7 +32,7 @@ fn record(irn: &Irn, ack_no: u64, ewb: Option<EwayBill>) -> IrnRecord {
     }
 }
 
-fn bill(ewb_no: u64) -> EwayBill {
+fn bill(ewb_no: EwbNo) -> EwayBill {
     EwayBill {
         ewb_no,
         generated: NOW,

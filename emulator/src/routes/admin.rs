@@ -22,7 +22,6 @@ use crate::{
     api_error,
     clock::{format_ist, parse_ist},
     error::{ApiError, ErrorCode},
-    gstin::Gstin,
     session,
     state::AppState,
     taxpayer::{self, GstinDetails, TaxpayerInput, rows::TaxpayerRow},
@@ -116,10 +115,11 @@ async fn upsert_taxpayer(
     let taxpayer = input
         .into_taxpayer()
         .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
-    if state.settings.strict_gstin_check_digit {
-        Gstin::parse_strict(taxpayer.gstin.as_str())
-            .map_err(|e| api_error!(BadControlRequest, "Gstin: {e}"))?;
-    }
+    state
+        .settings
+        .gstin_check()
+        .parse(taxpayer.gstin.as_str())
+        .map_err(|e| api_error!(BadControlRequest, "Gstin: {e}"))?;
     let details = GstinDetails::from(&taxpayer);
     let replaced_users: Vec<String> = state
         .taxpayers()
