@@ -250,4 +250,25 @@ mod tests {
             prop_assert!(Gstin::parse_strict(&text).is_ok());
         }
     }
+
+    /// The strictness setting has one reading: shape only, or shape and check character.
+    #[test]
+    fn gstin_check_applies_the_setting() {
+        let sandbox = "29AAACL1111A1ZD";
+        let real_check = check_character(sandbox);
+        let wrong = if real_check == 'A' { 'B' } else { 'A' };
+        let mut other = sandbox[..14].to_owned();
+        other.push(wrong);
+        assert!(GstinCheck::strict(false).parse(&other).is_ok());
+        assert_eq!(
+            GstinCheck::strict(true).parse(&other),
+            Err(GstinError::CheckDigit {
+                expected: real_check
+            })
+        );
+        assert_eq!(GstinCheck::default(), GstinCheck::Shape);
+        let mut right = sandbox[..14].to_owned();
+        right.push(real_check);
+        assert!(GstinCheck::CheckCharacter.parse(&right).is_ok());
+    }
 }

@@ -5,11 +5,13 @@
 //! - [`rules`]: the 40xx rules and the computed distance, producing a [`Plan`]; they read
 //!   the invoice in hand, so Generate IRN checks its e-way bill before committing anything
 //!   and commits the IRN and the e-way bill in one transaction.
+//! - `transport`: the Part-A/Part-B rules of the transport details.
 //! - [`validity`]: CGST Rule 138(10).
 //! - [`lifecycle`]: generate by IRN, details, cancel, against the registry.
 
 pub mod lifecycle;
 pub mod rules;
+mod transport;
 pub mod validity;
 pub mod wire;
 

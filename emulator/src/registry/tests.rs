@@ -4,6 +4,7 @@ use serde::Deserialize;
 use time::macros::{date, datetime};
 
 use super::*;
+use crate::gstin::Gstin;
 use crate::samples::{self, InvoiceSpec};
 
 const NOW: OffsetDateTime = datetime!(2026-03-31 04:30 UTC);
