@@ -36,7 +36,12 @@ impl CancelReason {
 
     /// The code as stored and shown, `"1"`..`"4"`.
     pub fn code(self) -> &'static str {
-        ["1", "2", "3", "4"][usize::from(self.0 - 1)]
+        match self.0 {
+            1 => "1",
+            2 => "2",
+            3 => "3",
+            _ => "4",
+        }
     }
 }
 
