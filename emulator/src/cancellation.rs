@@ -7,6 +7,7 @@ use crate::{
     clock::format_ist,
     error::{ApiError, ErrorCode},
     gstin::Gstin,
+    invoice::CancelReason,
     irn::Irn,
     registry::{IrnRecord, IrnStatus},
     state::AppState,
@@ -49,14 +50,8 @@ pub async fn cancel(
     request: &CancelRequest,
 ) -> Result<CancelAnswer, ApiError> {
     let irn = Irn::parse(&request.irn).ok_or_else(|| invalid("#/Irn: must be 64 characters"))?;
-    let reason = match &request.cnl_rsn {
-        serde_json::Value::String(s) => s.trim().to_owned(),
-        serde_json::Value::Number(n) => n.to_string(),
-        _ => String::new(),
-    };
-    if !matches!(reason.as_str(), "1" | "2" | "3" | "4") {
-        return Err(invalid("#/CnlRsn: must be 1, 2, 3 or 4"));
-    }
+    let reason = CancelReason::from_wire(&request.cnl_rsn)
+        .ok_or_else(|| invalid("#/CnlRsn: must be 1, 2, 3 or 4"))?;
     let remark = request.cnl_rem.clone().unwrap_or_default();
     if remark.chars().count() > MAX_REMARK {
         return Err(invalid("#/CnlRem: at most 100 characters"));

@@ -165,6 +165,13 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// How client-sent GSTINs are parsed under `strict_gstin_check_digit`.
+    pub fn gstin_check(&self) -> crate::gstin::GstinCheck {
+        crate::gstin::GstinCheck::strict(self.strict_gstin_check_digit)
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Self::for_profile(Profile::Sandbox)

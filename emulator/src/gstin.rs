@@ -96,6 +96,36 @@ impl Gstin {
     }
 }
 
+/// How GSTINs sent by clients are read: the `strict_gstin_check_digit` setting, applied
+/// here and nowhere else (`Settings::gstin_check` builds it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GstinCheck {
+    /// Shape and state code only, as the sandbox does.
+    #[default]
+    Shape,
+    /// Shape, state code and the mod-36 check character.
+    CheckCharacter,
+}
+
+impl GstinCheck {
+    /// The check for the `strict_gstin_check_digit` setting.
+    pub fn strict(strict: bool) -> Self {
+        if strict {
+            Self::CheckCharacter
+        } else {
+            Self::Shape
+        }
+    }
+
+    /// Parses `text` as this check requires.
+    pub fn parse(self, text: &str) -> Result<Gstin, GstinError> {
+        match self {
+            Self::Shape => Gstin::parse(text),
+            Self::CheckCharacter => Gstin::parse_strict(text),
+        }
+    }
+}
+
 /// The mod-36 check character of a GSTIN's first 14 characters (GSTN's published rule).
 pub fn check_character(gstin: &str) -> char {
     let sum: u32 = gstin
@@ -219,5 +249,26 @@ mod tests {
             let text = format!("{head}{}", check_character(&head));
             prop_assert!(Gstin::parse_strict(&text).is_ok());
         }
+    }
+
+    /// The strictness setting has one reading: shape only, or shape and check character.
+    #[test]
+    fn gstin_check_applies_the_setting() {
+        let sandbox = "29AAACL1111A1ZD";
+        let real_check = check_character(sandbox);
+        let wrong = if real_check == 'A' { 'B' } else { 'A' };
+        let mut other = sandbox[..14].to_owned();
+        other.push(wrong);
+        assert!(GstinCheck::strict(false).parse(&other).is_ok());
+        assert_eq!(
+            GstinCheck::strict(true).parse(&other),
+            Err(GstinError::CheckDigit {
+                expected: real_check
+            })
+        );
+        assert_eq!(GstinCheck::default(), GstinCheck::Shape);
+        let mut right = sandbox[..14].to_owned();
+        right.push(real_check);
+        assert!(GstinCheck::CheckCharacter.parse(&right).is_ok());
     }
 }

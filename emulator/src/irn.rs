@@ -10,39 +10,7 @@ use std::fmt;
 use aws_lc_rs::digest;
 use time::{Date, Month};
 
-use crate::gstin::Gstin;
-
-/// Document type, `DocDtls.Typ`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DocType {
-    /// Tax invoice.
-    Invoice,
-    /// Credit note.
-    CreditNote,
-    /// Debit note.
-    DebitNote,
-}
-
-impl DocType {
-    /// Parses `INV`, `CRN` or `DBN` (any case, as NIC's deserialiser accepts).
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.to_ascii_uppercase().as_str() {
-            "INV" => Some(Self::Invoice),
-            "CRN" => Some(Self::CreditNote),
-            "DBN" => Some(Self::DebitNote),
-            _ => None,
-        }
-    }
-
-    /// The code as hashed and printed.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Invoice => "INV",
-            Self::CreditNote => "CRN",
-            Self::DebitNote => "DBN",
-        }
-    }
-}
+use crate::{gstin::Gstin, invoice::DocType};
 
 /// The Indian financial year containing a date, printed `YYYY-YY`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

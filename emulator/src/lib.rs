@@ -9,15 +9,22 @@
 //!
 //! - [`server`]: `serve` / `serve_tls`, handed a listener; [`api`]: the one table of APIs;
 //!   `routes` (private): the router built from it.
-//! - [`envelope`]: the only place where cryptography meets HTTP (extractors, responders).
-//! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place;
+//! - [`envelope`]: the only place where cryptography meets HTTP (extractors, responders),
+//!   for the IRP's envelope and the e-way bill system's.
+//! - [`error`]: `ErrorCode` (NIC's catalogue) and `ApiError`, rendered in one place; the
+//!   e-way bill system's own codes (`EwbSystemCode`, `EwbSystemError`) likewise;
 //!   [`transcript`]: what a response tells the journal and the log, off the wire.
 //! - [`login`], [`session`]: who may authenticate; tokens and session keys.
-//! - [`taxpayer`], [`gstin`], [`irn`], [`masters`]: the taxpayer master, GSTIN and IRN newtypes, code masters.
-//! - [`invoice`]: the e-invoice document (typed, canonical order), its schema gate and QR payload.
+//! - [`taxpayer`], [`gstin`], [`irn`], [`masters`]: the taxpayer master, GSTIN and IRN
+//!   newtypes (with `GstinCheck`, the one reading of the GSTIN strictness setting), code masters.
+//! - [`invoice`]: the e-invoice document (typed, canonical order), its schema gate and QR
+//!   payload, and its vocabulary typed once: `SupplyType`, `DocType`, `YesNo`, `AckNo`,
+//!   `EwbNo`, `CancelReason`.
 //! - [`rules`]: NIC's business rules in evaluation order, with their knobs.
-//! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle.
-//! - [`registry`]: registered IRNs and e-way bills; [`signing`]: the RS256 JWS signer.
+//! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle
+//!   (`ewaybill/`: wire shapes, the 40xx rules, validity, lifecycle).
+//! - [`registry`]: registered IRNs and e-way bills (an IRN and the e-way bill made with it
+//!   commit in one transaction); [`signing`]: the RS256 JWS signer.
 //! - [`store`]: the SQLite state (group commit, migrations, export/import); [`journal`]:
 //!   every API call as the emulator understood it.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.

@@ -13,7 +13,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     ewaybill,
     gstin::Gstin,
-    invoice::{Invoice, QrData, to_dotnet_json},
+    invoice::{AckNo, EwbNo, Invoice, QrData, to_dotnet_json},
     irn::{FinancialYear, Irn},
     registry::{Conflict, IrnRecord, IrnStatus, NewRecord, Signed},
     rules::{self, Accepted, Context},
@@ -25,7 +25,7 @@ use crate::{
 #[serde(rename_all = "PascalCase")]
 pub struct IrnAnswer {
     /// 15-digit acknowledgement number.
-    pub ack_no: u64,
+    pub ack_no: AckNo,
     /// Acknowledgement time, IST.
     pub ack_dt: String,
     /// The IRN.
@@ -38,7 +38,7 @@ pub struct IrnAnswer {
     /// `ACT` or `CNL`.
     pub status: String,
     /// E-way bill number, when one exists.
-    pub ewb_no: Option<u64>,
+    pub ewb_no: Option<EwbNo>,
     /// E-way bill time.
     pub ewb_dt: Option<String>,
     /// E-way bill validity.
@@ -118,7 +118,7 @@ fn check_at(
     let taxpayers = state.taxpayers();
     let ctx = Context {
         rules: &state.settings.rules,
-        strict_gstin: state.settings.strict_gstin_check_digit,
+        gstin: state.settings.gstin_check(),
         taxpayers: &taxpayers,
         caller,
         today: now.to_offset(IST).date(),
@@ -128,7 +128,7 @@ fn check_at(
 }
 
 /// Generate IRN for `caller` from the decrypted request JSON. Answers only once the
-/// registration (and any e-way bill made with it) is durable.
+/// registration, and the e-way bill made with it in the same transaction, is durable.
 pub async fn generate(
     state: &AppState,
     caller: &Gstin,
@@ -149,7 +149,7 @@ pub async fn generate(
     invoice.ack_dt = Some(format_ist(now));
     invoice.irn = Some(irn.to_string());
 
-    let record = IrnRecord {
+    let mut record = IrnRecord {
         irn: irn.clone(),
         ack_no: claim.ack_no,
         ack_dt: now,
@@ -159,7 +159,21 @@ pub async fn generate(
         status: IrnStatus::Active,
         ewb: None,
     };
-    let mut answer = IrnAnswer::of(&record);
+    // The e-way bill's rules run on the invoice in hand, before anything is committed, so
+    // the one transaction below holds the IRN and its e-way bill, or the IRN alone.
+    let info = match &invoice.ewb_dtls {
+        None => None,
+        Some(transport) => {
+            match ewaybill::check_with_irn(state, caller, &invoice, transport, now) {
+                Ok(plan) => {
+                    record.ewb = Some(plan.bill(state.registry.next_ewb_no()));
+                    plan.info()
+                }
+                Err(e) => Some(json!([{ "InfCd": "EWBERR", "Desc": e.details() }])),
+            }
+        }
+    };
+    let answer = IrnAnswer::of(&record);
     state
         .registry
         .commit(
@@ -170,21 +184,6 @@ pub async fn generate(
             },
         )
         .await?;
-
-    let info = match &invoice.ewb_dtls {
-        None => None,
-        Some(transport) => {
-            match ewaybill::generate(state, caller, &irn, transport, None, None).await {
-                Ok(made) => {
-                    answer.ewb_no = Some(made.answer.ewb_no);
-                    answer.ewb_dt = Some(made.answer.ewb_dt);
-                    answer.ewb_valid_till = made.answer.ewb_valid_till;
-                    made.info
-                }
-                Err(e) => Some(json!([{ "InfCd": "EWBERR", "Desc": e.details() }])),
-            }
-        }
-    };
     Ok(Registered { answer, info })
 }
 

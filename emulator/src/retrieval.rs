@@ -4,7 +4,8 @@
 use crate::{
     error::{ApiError, ErrorCode},
     gstin::Gstin,
-    irn::{DocType, FinancialYear, Irn},
+    invoice::DocType,
+    irn::{FinancialYear, Irn},
     registration::IrnAnswer,
     rules::parse_date,
     state::AppState,

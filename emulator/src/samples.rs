@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 use time::Date;
 
-use crate::{irn::DocType, rules::SupplyType};
+use crate::invoice::{DocType, SupplyType, YesNo};
 
 /// The large supplier (₹250 Cr, Karnataka): the default seller.
 pub const LARGE_SUPPLIER: &str = "29AAACL1111A1ZD";
@@ -166,10 +166,7 @@ pub fn invoice(spec: &InvoiceSpec) -> Value {
         || spec.igst_on_intra
         || spec.inter_state
         || spec.seller == SEZ_DEVELOPER;
-    let without_payment = matches!(
-        spec.supply,
-        SupplyType::ExportWithoutPayment | SupplyType::SezWithoutPayment
-    );
+    let without_payment = spec.supply.is_without_payment();
     let mut totals = [0.0_f64; 6]; // ass, cgst, sgst, igst, cess, item value
     let items: Vec<Value> = spec
         .items
@@ -192,7 +189,7 @@ pub fn invoice(spec: &InvoiceSpec) -> Value {
             }
             let mut line = json!({
                 "SlNo": (i + 1).to_string(), "PrdDesc": format!("Line {}", i + 1),
-                "IsServc": if item.service { "Y" } else { "N" }, "HsnCd": item.hsn,
+                "IsServc": YesNo::of(item.service), "HsnCd": item.hsn,
                 "Qty": item.qty, "UnitPrice": item.unit_price, "TotAmt": tot_amt,
                 "Discount": item.discount, "AssAmt": ass, "GstRt": item.gst_rate,
                 "IgstAmt": g, "CgstAmt": c, "SgstAmt": s, "CesRt": item.cess_rate,
@@ -207,10 +204,10 @@ pub fn invoice(spec: &InvoiceSpec) -> Value {
     let [ass, cgst, sgst, igst_total, cess, value] = totals.map(paise);
     let mut document = json!({
         "Version": "1.1",
-        "TranDtls": {"TaxSch": "GST", "SupTyp": spec.supply.code(),
-                     "RegRev": if spec.reverse_charge { "Y" } else { "N" },
-                     "IgstOnIntra": if spec.igst_on_intra { "Y" } else { "N" }},
-        "DocDtls": {"Typ": spec.doc_type.code(), "No": spec.doc_no,
+        "TranDtls": {"TaxSch": "GST", "SupTyp": spec.supply,
+                     "RegRev": YesNo::of(spec.reverse_charge),
+                     "IgstOnIntra": YesNo::of(spec.igst_on_intra)},
+        "DocDtls": {"Typ": spec.doc_type, "No": spec.doc_no,
                     "Dt": spec.doc_date.format(time::macros::format_description!("[day]/[month]/[year]")).unwrap_or_default()},
         "SellerDtls": {"Gstin": spec.seller, "LglNm": "SUPPLIER PRIVATE LIMITED", "Addr1": "12 MG Road",
                        "Loc": "BENGALURU", "Pin": 560_001, "Stcd": "29"},

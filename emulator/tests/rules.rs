@@ -26,10 +26,10 @@ use irp_emulator::{
     clock::Clock,
     config::Settings,
     gstin::Gstin,
-    irn::DocType,
+    invoice::{DocType, SupplyType},
     keys::KeySet,
     registration,
-    rules::{RuleSettings, SupplyType, TotalsMode},
+    rules::{RuleSettings, TotalsMode},
     samples::{
         self, BUYER_KA, BUYER_MH, InvoiceSpec, ItemSpec, LARGE_SUPPLIER, SEZ_DEVELOPER, SEZ_UNIT,
         SMALL_SUPPLIER, paise,

@@ -4,7 +4,8 @@
 //! typed login request; [`Encrypted`] decrypts an AES payload under the session key;
 //! [`Authenticated`] checks the token headers and holds the session
 //! key; [`Sealed`] is a success answer whose `Data` is AES-encrypted under that key, and
-//! [`Plain`] one whose `Data` is a plain object (auth only).
+//! [`Plain`] one whose `Data` is a plain object (auth only). [`EwbSystemRequest`] and
+//! [`EwbSystemSealed`] are the same two ends in the e-way bill system's envelope.
 
 mod authenticated;
 mod body;
@@ -26,8 +27,8 @@ pub use self::body::{BodyRole, read_json_object};
 pub use self::control::{CONTROL_BODY_LIMIT, ControlBody};
 pub use self::credentials::{Credentials, LoginRequest};
 pub use self::encrypted::Encrypted;
-pub(crate) use self::encrypted::{open_data, parse_payload};
-pub use self::ewb_system::EwbSystemAnswer;
+pub(crate) use self::encrypted::open_data;
+pub use self::ewb_system::{EwbSystemAction, EwbSystemRequest, EwbSystemSealed};
 use crate::transcript::JournalBody;
 
 /// The success envelope: `{"Status":1,"Data":…,"ErrorDetails":null,"InfoDtls":…}`.

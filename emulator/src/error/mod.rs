@@ -2,9 +2,11 @@
 //!
 //! Every failure a client can see becomes an [`ApiError`]: one or more IRP error codes, an
 //! optional `InfoDtls` block, and an internal cause that is logged (by the router's
-//! middleware, from an [`ErrorCause`] response extension) but never sent.
+//! middleware, from an [`ErrorCause`] response extension) but never sent. The one e-way
+//! bill system API the sandbox hosts has its own codes and envelope: [`EwbSystemError`].
 
 mod code;
+mod ewb_system;
 
 use std::fmt;
 
@@ -16,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use self::code::{ErrorCode, catalogue};
+pub use self::ewb_system::{EwbSystemCode, EwbSystemError};
 use crate::transcript::{ErrorCause, JournalBody};
 
 /// One `{ErrorCode, ErrorMessage}` entry of `ErrorDetails`.

@@ -11,6 +11,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{AckNo, DocType, SupplyType, YesNo};
+
 /// A JSON number as the client sent it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -53,7 +55,7 @@ pub fn amount(value: &Option<Num>) -> f64 {
 pub struct Invoice {
     /// Acknowledgement number (signed form only).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
-    pub ack_no: Option<u64>,
+    pub ack_no: Option<AckNo>,
     /// Acknowledgement time (signed form only).
     #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub ack_dt: Option<String>,
@@ -104,16 +106,16 @@ pub struct TranDtls {
     /// Tax scheme, "GST".
     pub tax_sch: String,
     /// Supply type: B2B, SEZWP, SEZWOP, EXPWP, EXPWOP, DEXP.
-    pub sup_typ: String,
+    pub sup_typ: SupplyType,
     /// Reverse charge, Y/N.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reg_rev: Option<String>,
+    pub reg_rev: Option<YesNo>,
     /// E-commerce operator GSTIN.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ecm_gstin: Option<String>,
     /// IGST on an intra-state supply, Y/N.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub igst_on_intra: Option<String>,
+    pub igst_on_intra: Option<YesNo>,
 }
 
 /// `DocDtls`.
@@ -121,7 +123,7 @@ pub struct TranDtls {
 #[serde(rename_all = "PascalCase")]
 pub struct DocDtls {
     /// INV, CRN or DBN.
-    pub typ: String,
+    pub typ: DocType,
     /// Document number, as sent.
     pub no: String,
     /// Document date, dd/MM/yyyy.
@@ -245,7 +247,7 @@ pub struct Item {
     /// Serial number.
     pub sl_no: String,
     /// Service, Y/N.
-    pub is_servc: String,
+    pub is_servc: YesNo,
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prd_desc: Option<String>,
@@ -327,9 +329,9 @@ pub struct Item {
 }
 
 impl Item {
-    /// Whether the line is a service (`IsServc` "Y", any case).
+    /// Whether the line is a service (`IsServc` "Y").
     pub fn is_service(&self) -> bool {
-        self.is_servc.eq_ignore_ascii_case("Y")
+        self.is_servc.is_yes()
     }
 }
 

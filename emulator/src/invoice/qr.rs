@@ -37,7 +37,7 @@ impl<'a> QrData<'a> {
             seller_gstin: &invoice.seller_dtls.gstin,
             buyer_gstin: &invoice.buyer_dtls.gstin,
             doc_no: &invoice.doc_dtls.no,
-            doc_typ: &invoice.doc_dtls.typ,
+            doc_typ: invoice.doc_dtls.typ.code(),
             doc_dt: &invoice.doc_dtls.dt,
             tot_inv_val: &invoice.val_dtls.tot_inv_val,
             item_cnt: invoice.item_list.len(),

@@ -15,6 +15,7 @@
 //! sequences live in the database and only move forward: an AckNo is never issued twice,
 //! not across restarts and not across a reset.
 
+mod record;
 mod rows;
 
 use std::{
@@ -24,106 +25,12 @@ use std::{
 
 use time::OffsetDateTime;
 
+pub use self::record::{EwayBill, IrnRecord, IrnStatus, Signed};
 use crate::{
-    gstin::Gstin,
-    invoice::Invoice,
+    invoice::{AckNo, CancelReason, EwbNo, Invoice},
     irn::Irn,
     store::{Store, StoreError},
 };
-
-/// Status of a registered IRN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum IrnStatus {
-    /// Active.
-    Active,
-    /// Cancelled at the given time.
-    Cancelled {
-        /// When.
-        at: OffsetDateTime,
-        /// `CnlRsn`.
-        reason: String,
-        /// `CnlRem`.
-        remark: String,
-    },
-}
-
-impl IrnStatus {
-    /// `ACT` or `CNL`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Active => "ACT",
-            Self::Cancelled { .. } => "CNL",
-        }
-    }
-}
-
-/// An e-way bill generated for an IRN.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EwayBill {
-    /// 12-digit number.
-    pub ewb_no: u64,
-    /// Generation time.
-    pub generated: OffsetDateTime,
-    /// End of validity (None for Part-A only).
-    pub valid_till: Option<OffsetDateTime>,
-    /// The distance used, km.
-    pub distance_km: u32,
-    /// Cancellation time, when cancelled.
-    pub cancelled: Option<OffsetDateTime>,
-}
-
-impl EwayBill {
-    /// `ACT` or `CNL`.
-    pub fn status(&self) -> &'static str {
-        if self.cancelled.is_some() {
-            "CNL"
-        } else {
-            "ACT"
-        }
-    }
-}
-
-/// The signed copies issued at generation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Signed {
-    /// `SignedInvoice`.
-    pub invoice: String,
-    /// `SignedQRCode`.
-    pub qr: String,
-}
-
-/// One registered document (its invoice is read separately: [`Registry::invoice`]).
-#[derive(Debug, Clone)]
-pub struct IrnRecord {
-    /// The IRN.
-    pub irn: Irn,
-    /// Acknowledgement number.
-    pub ack_no: u64,
-    /// Acknowledgement time.
-    pub ack_dt: OffsetDateTime,
-    /// The supplier.
-    pub supplier: Gstin,
-    /// The e-commerce operator that generated it, if any.
-    pub operator: Option<String>,
-    /// Signed copies.
-    pub signed: Signed,
-    /// Active or cancelled.
-    pub status: IrnStatus,
-    /// The e-way bill, once generated.
-    pub ewb: Option<EwayBill>,
-}
-
-impl IrnRecord {
-    /// Whether `gstin` may see or act on this IRN: the supplier, or its operator.
-    pub fn belongs_to(&self, gstin: &Gstin) -> bool {
-        self.supplier == *gstin || self.operator.as_deref() == Some(gstin.as_str())
-    }
-
-    /// The active (not cancelled) e-way bill, if any.
-    pub fn active_ewb(&self) -> Option<&EwayBill> {
-        self.ewb.as_ref().filter(|e| e.cancelled.is_none())
-    }
-}
 
 /// Why a registration was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,7 +38,7 @@ pub enum Conflict {
     /// The document already has an active (or in-flight) IRN: 2150 + DUPIRN.
     Duplicate {
         /// Original AckNo.
-        ack_no: u64,
+        ack_no: AckNo,
         /// Original AckDt.
         ack_dt: OffsetDateTime,
         /// The IRN.
@@ -150,15 +57,10 @@ pub struct NewRecord<'a> {
     pub invoice: &'a Invoice,
 }
 
-/// First digits of every AckNo: IRP 1, then the digit NIC's sandbox samples show.
-const ACK_PREFIX: u64 = 15;
-/// First digit of every EwbNo.
-const EWB_PREFIX: u64 = 1;
-
 /// In-flight registrations and the next sequence numbers.
 #[derive(Debug, Default)]
 struct Claims {
-    inflight: HashMap<Irn, (u64, OffsetDateTime)>,
+    inflight: HashMap<Irn, (AckNo, OffsetDateTime)>,
     ack_sequence: u64,
     ewb_sequence: u64,
 }
@@ -176,7 +78,7 @@ pub struct Claim<'a> {
     registry: &'a Registry,
     irn: Irn,
     /// The AckNo assigned to it.
-    pub ack_no: u64,
+    pub ack_no: AckNo,
 }
 
 impl Drop for Claim<'_> {
@@ -229,8 +131,7 @@ impl Registry {
             }));
         }
         claims.ack_sequence += 1;
-        let year = u64::try_from(now.year().rem_euclid(100)).unwrap_or_default();
-        let ack_no = ACK_PREFIX * 10_u64.pow(13) + year * 10_u64.pow(11) + claims.ack_sequence;
+        let ack_no = AckNo::issue(now.year(), claims.ack_sequence);
         claims.inflight.insert(irn.clone(), (ack_no, now));
         Ok(Ok(Claim {
             registry: self,
@@ -241,9 +142,22 @@ impl Registry {
 
     /// Writes a claimed registration; returns once it is durable. The claim is released
     /// afterwards, so a duplicate always finds either the claim or the row.
+    ///
+    /// An e-way bill in the record (Generate IRN with `EwbDtls`) is written in the same
+    /// transaction: both are stored, or neither.
     pub async fn commit(&self, claim: Claim<'_>, new: NewRecord<'_>) -> Result<(), StoreError> {
-        let row = rows::NewRow::of(&new, claim.ack_no)?;
-        self.store.write(move |conn| row.insert(conn)).await?;
+        let row = rows::NewRow::of(&new)?;
+        let ewb = new.record.ewb.clone();
+        let irn = new.record.irn.clone();
+        self.store
+            .write(move |conn| {
+                row.insert(conn)?;
+                match ewb {
+                    Some(ewb) => rows::insert_ewb(conn, &irn, &ewb),
+                    None => Ok(()),
+                }
+            })
+            .await?;
         drop(claim);
         Ok(())
     }
@@ -263,42 +177,42 @@ impl Registry {
         &self,
         irn: &Irn,
         at: OffsetDateTime,
-        reason: String,
+        reason: CancelReason,
         remark: String,
     ) -> Result<bool, StoreError> {
         let irn = irn.clone();
         self.store
-            .write(move |conn| rows::cancel(conn, &irn, at, &reason, &remark))
+            .write(move |conn| rows::cancel(conn, &irn, at, reason, &remark))
             .await
     }
 
-    /// Attaches a new e-way bill to an active IRN without one, assigning its number;
-    /// `None` if the IRN no longer qualifies.
-    pub async fn attach_ewb(
-        &self,
-        irn: &Irn,
-        make: impl FnOnce(u64) -> EwayBill,
-    ) -> Result<Option<u64>, StoreError> {
-        let ewb = {
-            let mut claims = self.claims();
-            claims.ewb_sequence += 1;
-            make(EWB_PREFIX * 10_u64.pow(11) + 10_u64.pow(10) + claims.ewb_sequence)
-        };
+    /// The next e-way bill number (numbers are never reused, even if the e-way bill is not
+    /// stored in the end).
+    pub fn next_ewb_no(&self) -> EwbNo {
+        let mut claims = self.claims();
+        claims.ewb_sequence += 1;
+        EwbNo::issue(claims.ewb_sequence)
+    }
+
+    /// Attaches a new e-way bill to an active IRN without an active one; `false` if the
+    /// IRN no longer qualifies.
+    pub async fn attach_ewb(&self, irn: &Irn, ewb: &EwayBill) -> Result<bool, StoreError> {
         let irn = irn.clone();
+        let ewb = ewb.clone();
         self.store
             .write(move |conn| rows::attach_ewb(conn, &irn, &ewb))
             .await
     }
 
     /// Cancels an active e-way bill; `false` if it is not active.
-    pub async fn cancel_ewb(&self, ewb_no: u64, at: OffsetDateTime) -> Result<bool, StoreError> {
+    pub async fn cancel_ewb(&self, ewb_no: EwbNo, at: OffsetDateTime) -> Result<bool, StoreError> {
         self.store
             .write(move |conn| rows::cancel_ewb(conn, ewb_no, at))
             .await
     }
 
     /// The IRN an e-way bill belongs to.
-    pub fn irn_of_ewb(&self, ewb_no: u64) -> Result<Option<Irn>, StoreError> {
+    pub fn irn_of_ewb(&self, ewb_no: EwbNo) -> Result<Option<Irn>, StoreError> {
         self.store.read(|conn| rows::irn_of_ewb(conn, ewb_no))
     }
 
@@ -307,3 +221,6 @@ impl Registry {
         self.store.write(rows::clear).await
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::{EwayBill, IrnRecord, IrnStatus, NewRecord, Signed};
 use crate::{
     gstin::Gstin,
-    invoice::Invoice,
+    invoice::{AckNo, CancelReason, EwbNo, Invoice},
     irn::Irn,
     store::{StoreError, from_nanos, to_nanos},
 };
@@ -29,6 +29,13 @@ fn optional_time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<Off
         None => Ok(None),
         Some(_) => time_at(row, column).map(Some),
     }
+}
+
+/// A stored cancel reason (always one of "1".."4": it was checked before it was stored).
+fn reason_at(row: &Row<'_>, column: usize) -> rusqlite::Result<CancelReason> {
+    let text = row.get::<_, Option<String>>(column)?.unwrap_or_default();
+    CancelReason::from_wire(&serde_json::Value::String(text.clone()))
+        .ok_or_else(|| bad(column, Invalid(format!("cancel reason {text:?}"))))
 }
 
 fn as_i64(n: u64) -> i64 {
@@ -69,19 +76,19 @@ pub(super) struct NewRow {
 }
 
 impl NewRow {
-    pub(super) fn of(new: &NewRecord<'_>, ack_no: u64) -> Result<Self, StoreError> {
+    pub(super) fn of(new: &NewRecord<'_>) -> Result<Self, StoreError> {
         let invoice = serde_json::to_string(new.invoice)
             .map_err(|e| StoreError::Commit(format!("invoice: {e}")))?;
         let r = &new.record;
         Ok(Self {
             irn: r.irn.to_string(),
-            ack_no: as_i64(ack_no),
+            ack_no: as_i64(r.ack_no.get()),
             ack_dt: to_nanos(r.ack_dt),
             supplier: r.supplier.to_string(),
             operator: r.operator.clone(),
             invoice,
             signed: r.signed.clone(),
-            sequence: ack_no % 10_u64.pow(11),
+            sequence: r.ack_no.sequence(),
         })
     }
 
@@ -118,14 +125,14 @@ fn record_of(row: &Row<'_>) -> rusqlite::Result<IrnRecord> {
         None => IrnStatus::Active,
         Some(at) => IrnStatus::Cancelled {
             at,
-            reason: row.get::<_, Option<String>>(8)?.unwrap_or_default(),
+            reason: reason_at(row, 8)?,
             remark: row.get::<_, Option<String>>(9)?.unwrap_or_default(),
         },
     };
     let ewb = match row.get::<_, Option<i64>>(10)? {
         None => None,
         Some(_) => Some(EwayBill {
-            ewb_no: as_u64(row, 10)?,
+            ewb_no: EwbNo::from_u64(as_u64(row, 10)?),
             generated: time_at(row, 11)?,
             valid_till: optional_time_at(row, 12)?,
             distance_km: row.get(13)?,
@@ -134,7 +141,7 @@ fn record_of(row: &Row<'_>) -> rusqlite::Result<IrnRecord> {
     };
     Ok(IrnRecord {
         irn: Irn::parse(&irn).ok_or_else(|| bad(0, Invalid(format!("IRN {irn}"))))?,
-        ack_no: as_u64(row, 1)?,
+        ack_no: AckNo::from_u64(as_u64(row, 1)?),
         ack_dt: time_at(row, 2)?,
         supplier: Gstin::parse(&supplier).map_err(|e| bad(3, Invalid(e.to_string())))?,
         operator: row.get(4)?,
@@ -169,7 +176,7 @@ pub(super) fn cancel(
     conn: &Connection,
     irn: &Irn,
     at: OffsetDateTime,
-    reason: &str,
+    reason: CancelReason,
     remark: &str,
 ) -> rusqlite::Result<bool> {
     let changed = conn
@@ -177,15 +184,28 @@ pub(super) fn cancel(
             "UPDATE irn SET cancelled_at = ?2, cancel_reason = ?3, cancel_remark = ?4
               WHERE irn = ?1 AND cancelled_at IS NULL AND {NO_ACTIVE_EWB}"
         ))?
-        .execute(params![irn.as_str(), to_nanos(at), reason, remark])?;
+        .execute(params![irn.as_str(), to_nanos(at), reason.code(), remark])?;
     Ok(changed == 1)
 }
 
-pub(super) fn attach_ewb(
-    conn: &Connection,
-    irn: &Irn,
-    ewb: &EwayBill,
-) -> rusqlite::Result<Option<u64>> {
+/// Inserts the e-way bill of an IRN written in the same transaction.
+pub(super) fn insert_ewb(conn: &Connection, irn: &Irn, ewb: &EwayBill) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO ewb (ewb_no, irn, generated, valid_till, distance_km)
+         VALUES (?2, ?1, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        irn.as_str(),
+        as_i64(ewb.ewb_no.get()),
+        to_nanos(ewb.generated),
+        ewb.valid_till.map(to_nanos),
+        ewb.distance_km
+    ])?;
+    advance(conn, "ewb", ewb.ewb_no.sequence())
+}
+
+/// Inserts an e-way bill for an active IRN without an active one; `false` if it has one.
+pub(super) fn attach_ewb(conn: &Connection, irn: &Irn, ewb: &EwayBill) -> rusqlite::Result<bool> {
     let changed = conn
         .prepare_cached(&format!(
             "INSERT INTO ewb (ewb_no, irn, generated, valid_till, distance_km)
@@ -195,32 +215,32 @@ pub(super) fn attach_ewb(
         ))?
         .execute(params![
             irn.as_str(),
-            as_i64(ewb.ewb_no),
+            as_i64(ewb.ewb_no.get()),
             to_nanos(ewb.generated),
             ewb.valid_till.map(to_nanos),
             ewb.distance_km
         ])?;
-    advance(conn, "ewb", ewb.ewb_no % 10_u64.pow(10))?;
-    Ok((changed == 1).then_some(ewb.ewb_no))
+    advance(conn, "ewb", ewb.ewb_no.sequence())?;
+    Ok(changed == 1)
 }
 
 pub(super) fn cancel_ewb(
     conn: &Connection,
-    ewb_no: u64,
+    ewb_no: EwbNo,
     at: OffsetDateTime,
 ) -> rusqlite::Result<bool> {
     let changed = conn
         .prepare_cached(
             "UPDATE ewb SET cancelled_at = ?2 WHERE ewb_no = ?1 AND cancelled_at IS NULL",
         )?
-        .execute(params![as_i64(ewb_no), to_nanos(at)])?;
+        .execute(params![as_i64(ewb_no.get()), to_nanos(at)])?;
     Ok(changed == 1)
 }
 
-pub(super) fn irn_of_ewb(conn: &Connection, ewb_no: u64) -> rusqlite::Result<Option<Irn>> {
+pub(super) fn irn_of_ewb(conn: &Connection, ewb_no: EwbNo) -> rusqlite::Result<Option<Irn>> {
     let irn: Option<String> = conn
         .prepare_cached("SELECT irn FROM ewb WHERE ewb_no = ?1")?
-        .query_row([as_i64(ewb_no)], |r| r.get(0))
+        .query_row([as_i64(ewb_no.get())], |r| r.get(0))
         .optional()?;
     Ok(irn.as_deref().and_then(Irn::parse))
 }

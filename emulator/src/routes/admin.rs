@@ -112,11 +112,7 @@ async fn upsert_taxpayer(
 ) -> Result<Json<GstinDetails>, ApiError> {
     let details = state
         .master
-        .upsert(
-            &body,
-            state.settings.strict_gstin_check_digit,
-            &state.sessions,
-        )
+        .upsert(&body, state.settings.gstin_check(), &state.sessions)
         .await
         .map_err(|e| match e {
             TaxpayerChangeError::Invalid(reason) => api_error!(BadControlRequest, "{reason}"),

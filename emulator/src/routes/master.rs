@@ -10,7 +10,6 @@ use crate::{
     api_error,
     envelope::{Authenticated, Sealed},
     error::{ApiError, ErrorCode},
-    gstin::Gstin,
     state::AppState,
     taxpayer::GstinDetails,
 };
@@ -20,13 +19,11 @@ pub(super) async fn gstin_details(
     State(state): State<AppState>,
     IrpPath(gstin): IrpPath<String>,
 ) -> Result<Sealed, ApiError> {
-    let parsed = if state.settings.strict_gstin_check_digit {
-        Gstin::parse_strict(&gstin)
-    } else {
-        Gstin::parse(&gstin)
-    };
-    let gstin =
-        parsed.map_err(|e| api_error!(InvalidGstin, "GSTIN - {gstin} is invalid").caused_by(e))?;
+    let gstin = state
+        .settings
+        .gstin_check()
+        .parse(&gstin)
+        .map_err(|e| api_error!(InvalidGstin, "GSTIN - {gstin} is invalid").caused_by(e))?;
     let details = state
         .taxpayers()
         .get(&gstin)

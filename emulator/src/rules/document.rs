@@ -3,8 +3,11 @@
 
 use time::Duration;
 
-use super::{Context, Findings, Parsed, SupplyType, flag};
-use crate::{error::ErrorCode, invoice::Invoice};
+use super::{Context, Findings, Parsed};
+use crate::{
+    error::ErrorCode,
+    invoice::{Invoice, SupplyType, YesNo},
+};
 
 pub(super) fn check(ctx: &Context<'_>, invoice: &Invoice, parsed: &Parsed<'_>, f: &mut Findings) {
     if parsed.doc_date > ctx.today {
@@ -18,7 +21,7 @@ pub(super) fn check(ctx: &Context<'_>, invoice: &Invoice, parsed: &Parsed<'_>, f
     {
         f.add(ErrorCode::ReportingWindowClosed, &[]);
     }
-    if flag(invoice.tran_dtls.reg_rev.as_ref()) && parsed.supply != SupplyType::B2b {
+    if YesNo::set(invoice.tran_dtls.reg_rev) && parsed.supply != SupplyType::B2b {
         f.add(ErrorCode::ReverseChargeNotB2b, &[]);
     }
 }

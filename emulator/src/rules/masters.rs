@@ -3,11 +3,10 @@
 
 use time::Date;
 
-use super::{Context, Findings, Parsed, SupplyType, parse_date, state_code};
+use super::{Context, Findings, Parsed, parse_date, state_code};
 use crate::{
     error::ErrorCode,
     invoice::Invoice,
-    irn::DocType,
     masters::{is_gst_rate, is_unit_code, pin_belongs_to_state},
     taxpayer::{Taxpayer, TaxpayerStatus, TaxpayerType},
 };
@@ -20,22 +19,14 @@ const SIX_DIGIT_HSN_ABOVE_CRORE: f64 = 5.0;
 
 pub(super) fn check<'a>(ctx: &Context<'a>, invoice: &Invoice) -> Result<Parsed<'a>, Findings> {
     let mut findings = Findings::default();
-    let doc_type = DocType::parse(&invoice.doc_dtls.typ);
-    let supply = SupplyType::parse(&invoice.tran_dtls.sup_typ);
+    let doc_type = invoice.doc_dtls.typ;
+    let supply = invoice.tran_dtls.sup_typ;
     let doc_date = parse_date(&invoice.doc_dtls.dt);
     if doc_date.is_none() {
         findings.add(ErrorCode::InvalidDocumentDate, &[]);
     }
-    if doc_type.is_none() || supply.is_none() {
-        findings.add_message(
-            ErrorCode::InvalidInvoice,
-            "#/TranDtls/SupTyp or #/DocDtls/Typ: unknown code".to_owned(),
-        );
-    }
     let seller = known_taxpayer(ctx, &invoice.seller_dtls.gstin, &mut findings);
-    let (Some(doc_type), Some(supply), Some(doc_date), Some(seller)) =
-        (doc_type, supply, doc_date, seller)
-    else {
+    let (Some(doc_date), Some(seller)) = (doc_date, seller) else {
         return Err(findings);
     };
 

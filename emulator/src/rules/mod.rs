@@ -19,65 +19,10 @@ use time::{Date, macros::format_description};
 pub use self::settings::{DocNoCaseSetting, RuleSettings, TotalsMode};
 use crate::{
     error::{ApiError, ErrorCode},
-    gstin::Gstin,
-    invoice::Invoice,
-    irn::DocType,
+    gstin::{Gstin, GstinCheck},
+    invoice::{DocType, Invoice, SupplyType},
     taxpayer::{Taxpayer, TaxpayerMaster},
 };
-
-/// `TranDtls.SupTyp`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SupplyType {
-    /// Business to business.
-    B2b,
-    /// To an SEZ, with payment of tax.
-    SezWithPayment,
-    /// To an SEZ, without payment of tax.
-    SezWithoutPayment,
-    /// Export with payment of tax.
-    ExportWithPayment,
-    /// Export without payment of tax.
-    ExportWithoutPayment,
-    /// Deemed export.
-    DeemedExport,
-}
-
-impl SupplyType {
-    /// Parses the code in any case (the schema has already limited it to the six).
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text.to_ascii_uppercase().as_str() {
-            "B2B" => Self::B2b,
-            "SEZWP" => Self::SezWithPayment,
-            "SEZWOP" => Self::SezWithoutPayment,
-            "EXPWP" => Self::ExportWithPayment,
-            "EXPWOP" => Self::ExportWithoutPayment,
-            "DEXP" => Self::DeemedExport,
-            _ => return None,
-        })
-    }
-
-    /// The code.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::B2b => "B2B",
-            Self::SezWithPayment => "SEZWP",
-            Self::SezWithoutPayment => "SEZWOP",
-            Self::ExportWithPayment => "EXPWP",
-            Self::ExportWithoutPayment => "EXPWOP",
-            Self::DeemedExport => "DEXP",
-        }
-    }
-
-    /// EXPWP or EXPWOP.
-    pub fn is_export(self) -> bool {
-        matches!(self, Self::ExportWithPayment | Self::ExportWithoutPayment)
-    }
-
-    /// SEZWP or SEZWOP.
-    pub fn is_sez(self) -> bool {
-        matches!(self, Self::SezWithPayment | Self::SezWithoutPayment)
-    }
-}
 
 /// Parses a request date, `dd/MM/yyyy`.
 pub fn parse_date(text: &str) -> Option<Date> {
@@ -87,11 +32,6 @@ pub fn parse_date(text: &str) -> Option<Date> {
 /// Parses a state code (`"29"`, `"7"`, `"07"`).
 pub fn state_code(text: &str) -> Option<u8> {
     text.trim().parse().ok()
-}
-
-/// Whether a Y/N flag is set (any case).
-pub fn flag(value: Option<&String>) -> bool {
-    value.is_some_and(|v| v.eq_ignore_ascii_case("Y"))
 }
 
 /// The violations found by one stage.
@@ -127,8 +67,8 @@ impl Findings {
 pub struct Context<'a> {
     /// Rule knobs.
     pub rules: &'a RuleSettings,
-    /// Enforce the GSTIN check character.
-    pub strict_gstin: bool,
+    /// How client-sent GSTINs are parsed (`Settings::gstin_check`).
+    pub gstin: GstinCheck,
     /// The taxpayer master.
     pub taxpayers: &'a TaxpayerMaster,
     /// The authenticated GSTIN.
@@ -139,11 +79,7 @@ pub struct Context<'a> {
 
 impl Context<'_> {
     fn parse_gstin(&self, text: &str) -> Option<Gstin> {
-        if self.strict_gstin {
-            Gstin::parse_strict(text).ok()
-        } else {
-            Gstin::parse(text).ok()
-        }
+        self.gstin.parse(text).ok()
     }
 }
 

@@ -1,10 +1,10 @@
 //! Stage 3, the parties: supplier ≠ recipient, GSTIN state prefixes against the declared
 //! state codes, and the recipient and place-of-supply rules of exports, SEZ and B2B.
 
-use super::{Context, Findings, Parsed, SupplyType, masters::URP, state_code};
+use super::{Context, Findings, Parsed, masters::URP, state_code};
 use crate::{
     error::ErrorCode,
-    invoice::Invoice,
+    invoice::{Invoice, SupplyType},
     masters::{StateStatus, state},
     taxpayer::TaxpayerType,
 };

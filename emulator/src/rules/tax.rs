@@ -1,8 +1,12 @@
 //! Stage 4, the tax heads: CGST + SGST within a state, IGST across states, for exports and
 //! SEZ supplies, for SEZ developers, and when `IgstOnIntra` says so.
 
-use super::{Context, Findings, Parsed, flag, parties::FOREIGN, state_code};
-use crate::{error::ErrorCode, invoice::Invoice, taxpayer::TaxpayerType};
+use super::{Context, Findings, Parsed, parties::FOREIGN, state_code};
+use crate::{
+    error::ErrorCode,
+    invoice::{Invoice, YesNo},
+    taxpayer::TaxpayerType,
+};
 
 /// Which heads a supply may carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +22,7 @@ pub(super) fn check(_: &Context<'_>, invoice: &Invoice, parsed: &Parsed<'_>, f: 
     let seller_state = state_code(&invoice.seller_dtls.stcd);
     let pos = state_code(&invoice.buyer_dtls.pos);
     let intra = seller_state.is_some() && seller_state == pos && pos != Some(FOREIGN);
-    let igst_on_intra = flag(invoice.tran_dtls.igst_on_intra.as_ref());
+    let igst_on_intra = YesNo::set(invoice.tran_dtls.igst_on_intra);
     if igst_on_intra && !intra {
         f.add(ErrorCode::IgstOnIntraPos, &[]);
     }

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use super::{Context, Findings, Parsed, SupplyType, TotalsMode};
+use super::{Context, Findings, Parsed, TotalsMode};
 use crate::{
     error::ErrorCode,
     invoice::{Invoice, Item, amount},
@@ -30,10 +30,7 @@ pub(super) fn check(ctx: &Context<'_>, invoice: &Invoice, parsed: &Parsed<'_>, f
     if !items.iter().all(|item| serials.insert(item.sl_no.as_str())) {
         f.add(ErrorCode::DuplicateSlNo, &[]);
     }
-    let without_payment = matches!(
-        parsed.supply,
-        SupplyType::SezWithoutPayment | SupplyType::ExportWithoutPayment
-    );
+    let without_payment = parsed.supply.is_without_payment();
     let mut sums = Sums::default();
     for item in items {
         check_item(ctx, item, without_payment, &off, f);

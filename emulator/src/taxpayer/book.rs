@@ -9,7 +9,7 @@ use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use super::{GstinDetails, MasterError, TaxpayerInput, TaxpayerMaster, rows};
 use crate::{
-    gstin::Gstin,
+    gstin::GstinCheck,
     session::{self, SessionBook},
     store::{Sealer, Store, StoreError},
 };
@@ -72,20 +72,19 @@ impl TaxpayerBook {
     }
 
     /// Adds or replaces the taxpayer of `record` (the control API's JSON). Replacing one
-    /// revokes its users' sessions. `strict_gstin` applies the check-digit setting.
+    /// revokes its users' sessions. `check` is the GSTIN strictness setting.
     pub async fn upsert(
         &self,
         record: &[u8],
-        strict_gstin: bool,
+        check: GstinCheck,
         sessions: &SessionBook,
     ) -> Result<GstinDetails, TaxpayerChangeError> {
         let invalid = |e: &dyn std::fmt::Display| TaxpayerChangeError::Invalid(e.to_string());
         let input: TaxpayerInput = serde_json::from_slice(record).map_err(|e| invalid(&e))?;
         let taxpayer = input.into_taxpayer().map_err(|e| invalid(&e))?;
-        if strict_gstin {
-            Gstin::parse_strict(taxpayer.gstin.as_str())
-                .map_err(|e| TaxpayerChangeError::Invalid(format!("Gstin: {e}")))?;
-        }
+        check
+            .parse(taxpayer.gstin.as_str())
+            .map_err(|e| TaxpayerChangeError::Invalid(format!("Gstin: {e}")))?;
         let details = GstinDetails::from(&taxpayer);
         let replaced_users: Vec<String> = {
             let master = self.read();
@@ -129,7 +128,10 @@ mod tests {
     use time::macros::datetime;
 
     use super::*;
-    use crate::{config::Settings, envelope::LoginRequest, secret::Password, session::TokenError};
+    use crate::{
+        config::Settings, envelope::LoginRequest, gstin::Gstin, secret::Password,
+        session::TokenError,
+    };
 
     const LARGE: &str = "29AAACL1111A1ZD";
 
@@ -179,7 +181,7 @@ mod tests {
         );
 
         let details = taxpayers
-            .upsert(&record("RENAMED LTD"), false, &sessions)
+            .upsert(&record("RENAMED LTD"), GstinCheck::Shape, &sessions)
             .await
             .unwrap();
         assert_eq!(details.legal_name, "RENAMED LTD");
@@ -208,14 +210,16 @@ mod tests {
         let taken = serde_json::json!({"Gstin": LARGE, "LegalName": "X", "StateCode": 29,
             "AddrPncd": 560001, "Users": [{"UserName": "small_supplier", "Password": "p"}]});
         let refused = taxpayers
-            .upsert(taken.to_string().as_bytes(), false, &sessions)
+            .upsert(taken.to_string().as_bytes(), GstinCheck::Shape, &sessions)
             .await;
         assert!(
             matches!(refused, Err(TaxpayerChangeError::Invalid(_))),
             "{refused:?}"
         );
         assert!(matches!(
-            taxpayers.upsert(b"{not json", false, &sessions).await,
+            taxpayers
+                .upsert(b"{not json", GstinCheck::Shape, &sessions)
+                .await,
             Err(TaxpayerChangeError::Invalid(_))
         ));
         let gstin = Gstin::parse(LARGE).unwrap();
@@ -233,7 +237,7 @@ mod tests {
             .await
             .unwrap();
         taxpayers
-            .upsert(&record("CHANGED"), false, &sessions)
+            .upsert(&record("CHANGED"), GstinCheck::Shape, &sessions)
             .await
             .unwrap();
         taxpayers.reset(&sessions).await.unwrap();

@@ -3,7 +3,7 @@
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use irp_emulator::{
-    irn::DocType,
+    invoice::DocType,
     samples::{self, InvoiceSpec, ItemSpec},
 };
 use serde_json::{Value, json};

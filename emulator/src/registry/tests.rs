@@ -1,0 +1,105 @@
+//! The registry's own guarantees, without HTTP: what one commit writes is visible together.
+
+use serde::Deserialize;
+use time::macros::{date, datetime};
+
+use super::*;
+use crate::gstin::Gstin;
+use crate::samples::{self, InvoiceSpec};
+
+const NOW: OffsetDateTime = datetime!(2026-03-31 04:30 UTC);
+
+fn invoice(doc_no: &str) -> Invoice {
+    Invoice::deserialize(samples::invoice(&InvoiceSpec::simple(
+        doc_no,
+        date!(2026 - 03 - 30),
+    )))
+    .unwrap()
+}
+
+fn record(irn: &Irn, ack_no: AckNo, ewb: Option<EwayBill>) -> IrnRecord {
+    IrnRecord {
+        irn: irn.clone(),
+        ack_no,
+        ack_dt: NOW,
+        supplier: Gstin::parse(samples::LARGE_SUPPLIER).unwrap(),
+        operator: None,
+        signed: Signed {
+            invoice: "signed.invoice".into(),
+            qr: "signed.qr".into(),
+        },
+        status: IrnStatus::Active,
+        ewb,
+    }
+}
+
+fn bill(ewb_no: EwbNo) -> EwayBill {
+    EwayBill {
+        ewb_no,
+        generated: NOW,
+        valid_till: Some(NOW + time::Duration::days(1)),
+        distance_km: 120,
+        cancelled: None,
+    }
+}
+
+fn irn(n: u8) -> Irn {
+    Irn::parse(&format!("{n:02x}").repeat(32)).unwrap()
+}
+
+async fn commit(
+    registry: &Registry,
+    irn: &Irn,
+    doc_no: &str,
+    ewb: Option<EwayBill>,
+) -> Result<(), StoreError> {
+    let claim = registry.reserve(irn, NOW)?.unwrap();
+    let record = record(irn, claim.ack_no, ewb);
+    registry
+        .commit(
+            claim,
+            NewRecord {
+                record,
+                invoice: &invoice(doc_no),
+            },
+        )
+        .await
+}
+
+#[tokio::test]
+async fn an_irn_and_its_e_way_bill_are_committed_together() {
+    let registry = Registry::open(Store::in_memory().unwrap()).unwrap();
+    let (with, without) = (irn(1), irn(2));
+    let ewb_no = registry.next_ewb_no();
+    commit(&registry, &with, "DOC/1", Some(bill(ewb_no)))
+        .await
+        .unwrap();
+    commit(&registry, &without, "DOC/2", None).await.unwrap();
+
+    let stored = registry.get(&with).unwrap().unwrap();
+    assert_eq!(stored.ewb, Some(bill(ewb_no)));
+    assert_eq!(registry.irn_of_ewb(ewb_no).unwrap(), Some(with.clone()));
+    assert_eq!(registry.get(&without).unwrap().unwrap().ewb, None);
+    // The sequence moved with the commit: a reopened registry does not reissue the number.
+    let reopened = Registry::open(registry.store.clone()).unwrap();
+    assert!(reopened.next_ewb_no() > ewb_no);
+}
+
+/// One transaction: if the e-way bill cannot be written, neither is its IRN (and the claim
+/// is released, so the document can be submitted again).
+#[tokio::test]
+async fn a_failed_e_way_bill_write_leaves_no_irn_behind() {
+    let registry = Registry::open(Store::in_memory().unwrap()).unwrap();
+    let ewb_no = registry.next_ewb_no();
+    commit(&registry, &irn(1), "DOC/1", Some(bill(ewb_no)))
+        .await
+        .unwrap();
+
+    // The same e-way bill number again violates the primary key of the e-way bill table.
+    let failed = commit(&registry, &irn(2), "DOC/2", Some(bill(ewb_no))).await;
+    assert!(failed.is_err());
+    assert!(registry.get(&irn(2)).unwrap().is_none());
+    assert!(registry.invoice(&irn(2)).unwrap().is_none());
+    assert_eq!(registry.irn_of_ewb(ewb_no).unwrap(), Some(irn(1)));
+    commit(&registry, &irn(2), "DOC/2", None).await.unwrap();
+}
