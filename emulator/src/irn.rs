@@ -63,7 +63,7 @@ impl Irn {
         };
         let identity = format!("{seller}{year}{}{number}", doc_type.code());
         let hash = digest::digest(&digest::SHA256, identity.as_bytes());
-        Self(crate::crypto::hex_upper(hash.as_ref()).to_ascii_lowercase())
+        Self(crate::crypto::hex_lower(hash.as_ref()))
     }
 
     /// Accepts exactly 64 lower- or upper-case hex characters (stored lower-case).

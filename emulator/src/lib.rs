@@ -30,6 +30,7 @@
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
+//! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices.
 
 pub mod api;
 pub mod cancellation;
@@ -53,6 +54,7 @@ pub mod registry;
 pub mod retrieval;
 mod routes;
 pub mod rules;
+#[cfg(any(test, feature = "samples"))]
 pub mod samples;
 pub mod secret;
 pub mod server;
