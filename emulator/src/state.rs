@@ -81,7 +81,7 @@ impl AppState {
         // Seals secrets (SEKs, passwords) before they reach the store.
         let sealer = Arc::new(Sealer::from_secret(keys.pems.auth_private.as_bytes()));
         let master = TaxpayerBook::open(store.clone(), sealer.clone())?;
-        let sessions = SessionBook::open(store.clone(), sealer)?;
+        let sessions = SessionBook::open(store.clone(), sealer, &master.read())?;
         let signer = JwsSigner::new(&keys, settings.issuer());
         let journal = Journal::new(store.clone(), settings.journal);
         Ok(Self {

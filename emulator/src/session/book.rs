@@ -5,6 +5,14 @@
 //! table's lock, written to the store, and answered only once the write committed; a write
 //! that fails takes the new token back out of memory, so no client holds a token the store
 //! does not. Routes never see the store or the sealer.
+//!
+//! Logins and taxpayer changes are ordered by one asynchronous gate held from the decision
+//! to the commit: a login cannot be decided against a master that a replacement is about to
+//! change, nor saved after the replacement deleted its user's sessions, and a second login
+//! of the same user cannot be answered with a token whose write is still queued. Logins are
+//! rare next to the calls that use their tokens (a token lives for an hour), so the
+//! serialisation costs nothing that matters. At start, a stored session whose user no longer
+//! exists, belongs to another GSTIN or may no longer use the client is dropped.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -17,22 +25,52 @@ use crate::{
     error::ApiError,
     secret::SessionKey,
     store::{Sealer, Store, StoreError},
-    taxpayer::TaxpayerBook,
+    taxpayer::{TaxpayerBook, TaxpayerMaster},
 };
 
 /// Sessions in memory, written through to the store.
 #[derive(Debug)]
 pub struct SessionBook {
     table: Mutex<SessionTable>,
+    gate: tokio::sync::Mutex<()>,
     store: Store,
     sealer: Arc<Sealer>,
 }
 
 impl SessionBook {
-    /// The stored sessions that `sealer` can open.
-    pub(crate) fn open(store: Store, sealer: Arc<Sealer>) -> Result<Self, StoreError> {
+    /// The stored sessions that `sealer` can open and whose user `master` still holds.
+    pub(crate) fn open(
+        store: Store,
+        sealer: Arc<Sealer>,
+        master: &TaxpayerMaster,
+    ) -> Result<Self, StoreError> {
         let mut table = SessionTable::default();
         let (current, legacy) = store.read(|conn| rows::load(conn, &sealer))?;
+        let owned = |s: &Session| {
+            master
+                .find_user(&s.identity.user_name)
+                .is_some_and(|(taxpayer, user)| {
+                    taxpayer.gstin == s.identity.gstin && user.may_use_client(&s.identity.client_id)
+                })
+        };
+        let (current, orphans): (Vec<_>, Vec<_>) = current.into_iter().partition(|s| owned(s));
+        let (legacy, legacy_orphans): (Vec<_>, Vec<_>) = legacy.into_iter().partition(|s| owned(s));
+        if !orphans.is_empty() || !legacy_orphans.is_empty() {
+            tracing::info!(
+                "{} stored sessions belong to users that no longer exist; dropped",
+                orphans.len() + legacy_orphans.len()
+            );
+            let tokens: Vec<String> = orphans.into_iter().map(|s| s.token).collect();
+            let legacy_keys: Vec<String> = legacy_orphans.into_iter().map(|s| s.token).collect();
+            store.write_detached(move |conn| {
+                tokens
+                    .iter()
+                    .try_for_each(|t| rows::delete_token(conn, t))?;
+                legacy_keys
+                    .iter()
+                    .try_for_each(|t| rows::delete_legacy(conn, t))
+            });
+        }
         if !legacy.is_empty() {
             let rewritten: Vec<_> = legacy
                 .iter()
@@ -49,6 +87,7 @@ impl SessionBook {
         }
         Ok(Self {
             table: Mutex::new(table),
+            gate: tokio::sync::Mutex::new(()),
             store,
             sealer,
         })
@@ -68,6 +107,7 @@ impl SessionBook {
         request: &LoginRequest,
         now: OffsetDateTime,
     ) -> Result<Session, ApiError> {
+        let _gate = self.gate.lock().await;
         let login = {
             let master = taxpayers.read();
             crate::login::login(&master, &mut self.table(), settings, request, now)?
@@ -106,6 +146,11 @@ impl SessionBook {
         self.table()
             .check(token, client_id, user_name, gstin, now)
             .map(|session| (session.identity.clone(), session.sek.clone()))
+    }
+
+    /// Holds logins back while a taxpayer change is checked, persisted and applied.
+    pub(crate) async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.gate.lock().await
     }
 
     /// Drops every in-memory session of `users`, after their rows were deleted in the

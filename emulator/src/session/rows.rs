@@ -120,14 +120,20 @@ pub(crate) fn delete_all(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM session", []).map(drop)
 }
 
+/// Forgets a row of the old form (keyed by the token itself).
+pub(crate) fn delete_legacy(conn: &Connection, token: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached("DELETE FROM session WHERE token_digest = ?1")?
+        .execute([token])
+        .map(drop)
+}
+
 /// Rewrites a row of the old form (token in clear) in the current one.
 pub(crate) fn rewrite_legacy(
     conn: &Connection,
     row: &SessionRow,
     token: &str,
 ) -> rusqlite::Result<()> {
-    conn.prepare_cached("DELETE FROM session WHERE token_digest = ?1")?
-        .execute([token])?;
+    delete_legacy(conn, token)?;
     save(conn, row)
 }
 

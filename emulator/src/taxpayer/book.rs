@@ -86,6 +86,8 @@ impl TaxpayerBook {
             .parse(taxpayer.gstin.as_str())
             .map_err(|e| TaxpayerChangeError::Invalid(format!("Gstin: {e}")))?;
         let details = GstinDetails::from(&taxpayer);
+        // No login is decided or saved between this check and the revocation below.
+        let _logins = sessions.exclusive().await;
         let replaced_users: Vec<String> = {
             let master = self.read();
             master.admits(&taxpayer).map_err(|e| invalid(&e))?;
@@ -111,6 +113,7 @@ impl TaxpayerBook {
 
     /// Back to the built-in data set, with no sessions: both forgotten in one transaction.
     pub(crate) async fn reset(&self, sessions: &SessionBook) -> Result<(), StoreError> {
+        let _logins = sessions.exclusive().await;
         self.store
             .write(|conn| {
                 rows::delete_all(conn)?;
@@ -137,10 +140,9 @@ mod tests {
 
     fn books(store: &Store) -> (TaxpayerBook, SessionBook) {
         let sealer = Arc::new(Sealer::from_secret(b"test key set"));
-        (
-            TaxpayerBook::open(store.clone(), sealer.clone()).unwrap(),
-            SessionBook::open(store.clone(), sealer).unwrap(),
-        )
+        let taxpayers = TaxpayerBook::open(store.clone(), sealer.clone()).unwrap();
+        let sessions = SessionBook::open(store.clone(), sealer, &taxpayers.read()).unwrap();
+        (taxpayers, sessions)
     }
 
     fn large_supplier() -> LoginRequest {
@@ -170,15 +172,7 @@ mod tests {
             .login(&taxpayers, &settings, &large_supplier(), now)
             .await
             .unwrap();
-        assert_eq!(
-            SessionBook::open(
-                store.clone(),
-                Arc::new(Sealer::from_secret(b"test key set"))
-            )
-            .unwrap()
-            .len(),
-            1
-        );
+        assert_eq!(books(&store).1.len(), 1);
 
         let details = taxpayers
             .upsert(&record("RENAMED LTD"), GstinCheck::Shape, &sessions)
@@ -246,5 +240,79 @@ mod tests {
         assert!(restored.is_empty());
         let gstin = Gstin::parse(LARGE).unwrap();
         assert_ne!(reopened.read().get(&gstin).unwrap().legal_name, "CHANGED");
+    }
+
+    /// A login whose session write was queued behind a replacement's "delete this user's
+    /// sessions" was saved after it, and a restart brought the revoked token back.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_revoked_token_stays_revoked_after_a_restart() {
+        let now = datetime!(2026-03-31 10:00 UTC);
+        let settings = Settings::default();
+        // The user stays (with a new password), so only ordering can keep its old token out.
+        let replaced = record("REPLACED LTD");
+        for round in 0..100 {
+            let store = Store::in_memory().unwrap();
+            let (taxpayers, sessions) = books(&store);
+            let request = large_supplier();
+            let login = sessions.login(&taxpayers, &settings, &request, now);
+            let change = taxpayers.upsert(&replaced, GstinCheck::Shape, &sessions);
+            // Both orders of arrival: the replacement's write queued first is the one that
+            // used to lose the revocation.
+            let (login, change) = if round % 2 == 0 {
+                tokio::join!(login, change)
+            } else {
+                let (change, login) = tokio::join!(change, login);
+                (login, change)
+            };
+            change.unwrap();
+            if let Ok(session) = login {
+                let client = crate::config::DEFAULT_CLIENT_ID;
+                let check = sessions.check(&session.token, client, "large_supplier", LARGE, now);
+                assert_eq!(check.err(), Some(TokenError::Invalid));
+            }
+            store.write(|_| Ok(())).await.unwrap();
+            assert!(books(&store).1.is_empty(), "a revoked session came back");
+        }
+    }
+
+    /// On restart the token check did not verify that the session's user still exists.
+    #[tokio::test]
+    async fn restored_sessions_need_a_user_who_still_exists() {
+        let store = Store::in_memory().unwrap();
+        let sealer = Arc::new(Sealer::from_secret(b"test key set"));
+        let (taxpayers, sessions) = books(&store);
+        let now = datetime!(2026-03-31 10:00 UTC);
+        sessions
+            .login(&taxpayers, &Settings::default(), &large_supplier(), now)
+            .await
+            .unwrap();
+        let empty = TaxpayerMaster::default();
+        assert!(
+            SessionBook::open(store.clone(), sealer.clone(), &empty)
+                .unwrap()
+                .is_empty()
+        );
+        // The orphan is deleted from the store too, not only skipped.
+        store.write(|_| Ok(())).await.unwrap();
+        assert!(books(&store).1.is_empty());
+    }
+
+    /// A session handed out while its store write failed (disk full) worked until the next
+    /// restart, then answered 1005.
+    #[tokio::test]
+    async fn a_session_whose_write_failed_is_not_handed_out() {
+        let store = Store::in_memory().unwrap();
+        let (taxpayers, sessions) = books(&store);
+        store
+            .write(|conn| conn.execute_batch("DROP TABLE session"))
+            .await
+            .unwrap();
+        let now = datetime!(2026-03-31 10:00 UTC);
+        let refused = sessions
+            .login(&taxpayers, &Settings::default(), &large_supplier(), now)
+            .await
+            .unwrap_err();
+        assert_eq!(refused.code(), crate::error::ErrorCode::ApplicationError);
+        assert!(sessions.is_empty());
     }
 }
