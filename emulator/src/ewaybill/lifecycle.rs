@@ -82,9 +82,19 @@ pub async fn generate(
     let ctx = context(state, caller, now);
     let plan = rules::check(&ctx, &invoice, transport, ship_to, dispatch)?;
     let bill = plan.bill(state.registry.next_ewb_no());
-    // Attaching re-checks "active IRN, no active e-way bill" atomically.
+    // Attaching re-checks "active IRN, no active e-way bill" atomically. The loser of a
+    // race is told what the state now says: a cancel that won is 4000, not 4002.
     if !state.registry.attach_ewb(irn, &bill).await? {
-        return Err(ErrorCode::EwbAlreadyGenerated.into());
+        let now_cancelled = state
+            .registry
+            .get(irn)?
+            .is_none_or(|r| r.status != IrnStatus::Active);
+        return Err(if now_cancelled {
+            ErrorCode::EwbIrnNotActive
+        } else {
+            ErrorCode::EwbAlreadyGenerated
+        }
+        .into());
     }
     Ok(EwbMade {
         answer: EwbAnswer {

@@ -191,3 +191,52 @@ async fn auth_token_is_not_stored_in_clear_and_survives_a_restart() {
     let again = login(&state, LARGE, LARGE_USER, false).await;
     assert_eq!(again.token, session.token);
 }
+
+/// The loser of a cancel-IRN vs generate-e-way-bill race was told 4002 ("already
+/// generated") although the IRN was cancelled and no e-way bill existed; it is 4000.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_vs_ewb_race_loser_is_told_what_won() {
+    use crate::invoice::{GENERATE, sample};
+
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let (mut cancels_won, mut ewbs_won) = (0, 0);
+    for round in 0..60 {
+        let made = open(
+            &session,
+            &oneshot(
+                &state,
+                authed_post(&session, GENERATE, &sample(&format!("RACE/{round}"))),
+            )
+            .await,
+        );
+        let irn = made["Irn"].as_str().unwrap().to_owned();
+        let cancel = authed_post(
+            &session,
+            "/eicore/v1.03/Invoice/Cancel",
+            &json!({"Irn": irn, "CnlRsn": "1", "CnlRem": "Duplicate"}),
+        );
+        let ewb = authed_post(
+            &session,
+            "/eiewb/v1.03/ewaybill",
+            &json!({"Irn": irn, "Distance": 100, "TransMode": "1", "VehNo": "KA01AB1234",
+                    "VehType": "R"}),
+        );
+        let (a, b) = (state.clone(), state.clone());
+        let cancel = tokio::spawn(async move { oneshot(&a, cancel).await });
+        let ewb = tokio::spawn(async move { oneshot(&b, ewb).await });
+        let (cancel, ewb) = (cancel.await.unwrap(), ewb.await.unwrap());
+        match (cancel.body["Status"].as_u64(), ewb.body["Status"].as_u64()) {
+            (Some(1), Some(0)) => {
+                cancels_won += 1;
+                ewb.assert_error("4000");
+            }
+            (Some(0), Some(1)) => {
+                ewbs_won += 1;
+                cancel.assert_error("2230");
+            }
+            other => panic!("round {round}: both or neither succeeded: {other:?}"),
+        }
+    }
+    assert_eq!(cancels_won + ewbs_won, 60);
+}
