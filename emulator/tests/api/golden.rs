@@ -120,15 +120,24 @@ async fn signed_invoice_and_qr_bytes_match_the_golden_file() {
     )
     .unwrap();
     for (name, expected) in golden.as_object().unwrap() {
-        for field in ["invoice_data", "qr_data", "signed_invoice", "signed_qr_code"] {
+        for field in [
+            "invoice_data",
+            "qr_data",
+            "signed_invoice",
+            "signed_qr_code",
+        ] {
             assert_eq!(
-                produced[name][field], expected[field],
+                produced[name][field],
+                expected[field],
                 "{name}.{field} differs from {}",
                 path.display()
             );
         }
     }
-    assert_eq!(produced.as_object().unwrap().len(), golden.as_object().unwrap().len());
+    assert_eq!(
+        produced.as_object().unwrap().len(),
+        golden.as_object().unwrap().len()
+    );
 }
 
 #[tokio::test]
@@ -139,5 +148,9 @@ async fn equal_assamt_takes_the_first_item_hsn_for_the_qr() {
     let data = open(&session, &answer);
     let qr: Value = serde_json::from_str(&data_of(data["SignedQRCode"].as_str().unwrap())).unwrap();
     assert_eq!(qr["ItemCnt"], json!(2));
-    assert_eq!(qr["MainHsnCode"], json!("84713010"), "the first of the tied items");
+    assert_eq!(
+        qr["MainHsnCode"],
+        json!("84713010"),
+        "the first of the tied items"
+    );
 }
