@@ -15,11 +15,12 @@
 
 //!
 //! - `style`: page geometry, type sizes, colours and columns;
-//! - `layout`: the layout engine (wrapping cells, rows, page breaks);
+//! - `layout`: the layout engine (cells, rows, page breaks); `lines`: text wrapped to a cell;
 //! - `pages`: the three sections laid out with it;
 //! - here: the document assembled, with footers and compressed streams.
 
 mod layout;
+mod lines;
 mod pages;
 mod style;
 
@@ -30,7 +31,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
-use self::layout::wrap;
+use self::lines::wrap;
 use self::pages::layout;
 use self::style::*;
 use super::helvetica::{self, Face};
