@@ -11,21 +11,23 @@ use irp_emulator::{
     crypto::{aes_ecb_decrypt, aes_ecb_encrypt},
     keys::KeySet,
 };
-use rsa::{Pkcs1v15Encrypt, RsaPublicKey, pkcs8::DecodePublicKey};
+use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
 
 fn rsa(c: &mut Criterion) {
     let keys = KeySet::embedded().expect("test keys");
     let public = RsaPublicKey::from_public_key_pem(&keys.pems.auth_public).expect("public key");
-    let credentials = STANDARD.encode(
-        br#"{"UserName":"large_supplier","Password":"Emulator@123","AppKey":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","ForceRefreshAccessToken":false}"#,
-    );
-    let block = public
-        .encrypt(
-            &mut rsa::rand_core::OsRng,
-            Pkcs1v15Encrypt,
-            credentials.as_bytes(),
+    let credentials: &[u8] =
+        br#"{"UserName":"large_supplier","Password":"Emulator@123","AppKey":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=","ForceRefreshAccessToken":false}"#;
+    let block = STANDARD
+        .decode(
+            irp_client::cipher::encrypt_credentials(
+                &public,
+                credentials,
+                irp_client::Encryption::Pkcs1,
+            )
+            .expect("encrypt"),
         )
-        .expect("encrypt");
+        .expect("base64");
     let mut group = c.benchmark_group("rsa2048");
     group.bench_function("sign_sha256_reference", |b| {
         let rng = aws_lc_rs::rand::SystemRandom::new();

@@ -1,54 +1,57 @@
 //! Criterion benchmarks of the IRP emulator; see the `[[bench]]` targets. This library is
-//! the benches' client side: credentials, session key handling, sealed requests and sample
-//! invoices, written against the wire protocol rather than the emulator's own code.
+//! the benches' client side: credentials, session key handling and sealed requests come
+//! from `irp-client`'s sans-IO core (not the emulator's own code), plus sample invoices.
 
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
-use aws_lc_rs::cipher::{
-    AES_256, DecryptionContext, PaddedBlockDecryptingKey, PaddedBlockEncryptingKey,
-    UnboundCipherKey,
-};
 use axum::{body::Body, http::Request};
-use base64::{Engine, engine::general_purpose::STANDARD};
 use http_body_util::BodyExt;
+use irp_client::{
+    Caller, Endpoint, Login, answer, cipher,
+    request::{api_request, auth_request},
+};
 use irp_emulator::{
     keys::KeySet,
     samples::{self, InvoiceSpec, ItemSpec},
     state::AppState,
 };
-use rsa::{Pkcs1v15Encrypt, RsaPublicKey, pkcs8::DecodePublicKey};
+use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
 use serde_json::Value;
 use time::macros::date;
 use tower::ServiceExt;
 
 const APP_KEY: [u8; 32] = [42; 32];
+const GSTIN: &str = "29AAACL1111A1ZD";
+
+fn caller() -> Caller {
+    Caller::new("irp-emulator-client", "irp-emulator-secret")
+}
+
+fn login_of(force: bool) -> Login {
+    Login::new(GSTIN, "large_supplier", "Emulator@123")
+        .with_app_key(&APP_KEY)
+        .force_refresh(force)
+}
+
+fn public_key(keys: &KeySet) -> RsaPublicKey {
+    RsaPublicKey::from_public_key_pem(&keys.pems.auth_public).expect("public key")
+}
 
 /// The auth request body for the large supplier's user.
 pub fn auth_body(keys: &KeySet, force: bool) -> String {
-    let public = RsaPublicKey::from_public_key_pem(&keys.pems.auth_public).expect("public key");
-    let credentials = serde_json::json!({
-        "UserName": "large_supplier", "Password": "Emulator@123",
-        "AppKey": STANDARD.encode(APP_KEY), "ForceRefreshAccessToken": force,
-    });
-    let inner = STANDARD.encode(credentials.to_string());
-    let block = public
-        .encrypt(
-            &mut rsa::rand_core::OsRng,
-            Pkcs1v15Encrypt,
-            inner.as_bytes(),
-        )
-        .expect("encrypt");
-    serde_json::json!({ "Data": STANDARD.encode(block) }).to_string()
+    let outgoing = auth_request(&caller(), &login_of(force), &public_key(keys)).expect("auth");
+    outgoing.body.expect("body").to_string()
 }
 
-/// A request with the large supplier's headers (and token, when given).
+/// A request with the large supplier's headers (and token, when given), for bodies built
+/// once outside the measured loop.
 pub fn request(method: &str, uri: &str, token: Option<&str>, body: String) -> Request<Body> {
     let mut builder = Request::builder()
         .method(method)
         .uri(uri)
         .header("client_id", "irp-emulator-client")
         .header("client_secret", "irp-emulator-secret")
-        .header("Gstin", "29AAACL1111A1ZD")
+        .header("Gstin", GSTIN)
         .header("user_name", "large_supplier")
         .header("content-type", "application/json");
     if let Some(token) = token {
@@ -72,54 +75,47 @@ pub async fn call(state: &AppState, req: Request<Body>) -> Value {
     serde_json::from_slice(&bytes).expect("json")
 }
 
-/// A logged-in session.
+/// A logged-in session (irp-client's), with the benches' shortcuts.
 #[derive(Debug, Clone)]
 pub struct Session {
     /// `AuthToken`.
     pub token: String,
-    /// The unwrapped SEK.
-    pub sek: Vec<u8>,
+    session: irp_client::Session,
 }
 
 impl Session {
     /// Authenticates through the router.
     pub async fn login(state: &AppState) -> Self {
-        let body = auth_body(&state.keys, false);
-        let auth = call(state, request("POST", "/eivital/v1.04/auth", None, body)).await;
-        let token = auth["Data"]["AuthToken"]
-            .as_str()
-            .expect("token")
-            .to_owned();
-        let mut sek = STANDARD
-            .decode(auth["Data"]["Sek"].as_str().expect("sek"))
-            .expect("b64");
-        let key = PaddedBlockDecryptingKey::ecb_pkcs7(
-            UnboundCipherKey::new(&AES_256, &APP_KEY).expect("key"),
-        )
-        .expect("key");
-        let sek = key
-            .decrypt(&mut sek, DecryptionContext::None)
-            .expect("sek")
-            .to_vec();
-        assert_eq!(sek.len(), 32);
-        Self { token, sek }
+        let login = login_of(false);
+        let outgoing = auth_request(&caller(), &login, &public_key(&state.keys)).expect("auth");
+        let request = outgoing.to_http("").expect("request").map(Body::from);
+        let raw = call(state, request).await;
+        let (_, session) = answer::open_login(&login, &raw).expect("sek");
+        let session = session.expect("authenticated");
+        assert_eq!(session.sek.len(), 32);
+        Self {
+            token: session.token.clone(),
+            session,
+        }
     }
 
     /// `{"Data": base64(AES(SEK, plain))}`.
     pub fn seal(&self, plain: &[u8]) -> String {
-        let key = PaddedBlockEncryptingKey::ecb_pkcs7(
-            UnboundCipherKey::new(&AES_256, &self.sek).expect("key"),
-        )
-        .expect("key");
-        let mut buffer = plain.to_vec();
-        key.encrypt(&mut buffer).expect("encrypt");
-        serde_json::json!({ "Data": STANDARD.encode(buffer) }).to_string()
+        let sealed = cipher::seal(&self.session.sek, plain).expect("seal");
+        serde_json::json!({ "Data": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, sealed) })
+            .to_string()
     }
 
     /// A sealed Generate IRN request for document `n`.
     pub fn generate(&self, n: u64) -> Request<Body> {
-        let body = self.seal(invoice(n).to_string().as_bytes());
-        request("POST", "/eicore/v1.03/Invoice", Some(&self.token), body)
+        let outgoing = api_request(
+            &caller(),
+            &self.session,
+            &Endpoint::generate_irn(),
+            Some(&invoice(n)),
+        )
+        .expect("request");
+        outgoing.to_http("").expect("request").map(Body::from)
     }
 }
 

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use irp_client::Endpoint;
 use serde::{Deserialize, Serialize};
 
 /// An IRP API (or the emulator's control namespace) as the report names it.
@@ -86,6 +87,41 @@ impl Api {
     }
 }
 
+/// Path and query parameters of a scenario's call.
+#[derive(Debug, Clone, Default)]
+pub struct Params {
+    /// IRN (Get IRN, Get e-way bill).
+    pub irn: Option<String>,
+    /// GSTIN (GSTIN details, sync).
+    pub gstin: Option<String>,
+    /// `doctype`, `docnum`, `docdate` (Get by document).
+    pub document: Option<(String, String, String)>,
+}
+
+impl Api {
+    /// The client's endpoint of this API with `params`; `None` when a parameter the path
+    /// needs is missing.
+    pub fn endpoint(self, params: &Params) -> Option<Endpoint> {
+        let irn = || params.irn.as_deref();
+        let gstin = || params.gstin.as_deref();
+        Some(match self {
+            Api::Auth => Endpoint::auth(),
+            Api::GenerateIrn => Endpoint::generate_irn(),
+            Api::CancelIrn => Endpoint::cancel_irn(),
+            Api::GenerateEwb => Endpoint::generate_ewb(),
+            Api::CancelEwb => Endpoint::cancel_ewb(),
+            Api::GetIrn => Endpoint::get_irn(irn()?),
+            Api::GetEwb => Endpoint::get_ewb(irn()?),
+            Api::GstinDetails => Endpoint::gstin_details(gstin()?),
+            Api::SyncGstin => Endpoint::sync_gstin(gstin()?),
+            Api::GetIrnByDocument => {
+                let (doctype, docnum, docdate) = params.document.as_ref()?;
+                Endpoint::get_irn_by_document(doctype, docnum, docdate)
+            }
+        })
+    }
+}
+
 impl fmt::Display for Api {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.title())
@@ -151,5 +187,27 @@ mod tests {
             .map(|m| m.success + m.failure)
             .sum();
         assert_eq!(total, 390);
+    }
+
+    #[test]
+    fn every_api_has_an_endpoint_and_path_parameters_are_required() {
+        let params = Params {
+            irn: Some("i".into()),
+            gstin: Some("g".into()),
+            document: Some(("INV".into(), "DOC/1".into(), "30/03/2026".into())),
+        };
+        for api in Api::ALL {
+            let endpoint = api.endpoint(&params).unwrap();
+            assert_eq!(endpoint.ewb_system, api == Api::CancelEwb, "{api:?}");
+        }
+        for api in [
+            Api::GetIrn,
+            Api::GetEwb,
+            Api::GstinDetails,
+            Api::SyncGstin,
+            Api::GetIrnByDocument,
+        ] {
+            assert!(api.endpoint(&Params::default()).is_none(), "{api:?}");
+        }
     }
 }

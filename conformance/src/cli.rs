@@ -11,13 +11,13 @@ use regex::Regex;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::{
-    client::{Client, IST, Target},
     local::LocalEmulator,
     profile::Profile,
     progress::Console,
     report::{Header, Report},
     run::{DocNumbers, Runner},
     scenario::{self, Loaded},
+    target::{IST, Target},
 };
 
 /// Conformance harness for NIC IRP e-invoice integrations: runs scenario files against an
@@ -161,10 +161,16 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         }
     };
     let target = Target::resolve(&profile, &base).await?;
-    let client = Client::new(target.clone(), Duration::from_secs(profile.timeout_seconds))?;
+    let client = target.client(Duration::from_secs(profile.timeout_seconds))?;
     let started = OffsetDateTime::now_utc();
     let unix = u64::try_from(started.unix_timestamp()).unwrap_or_default();
-    let mut runner = Runner::new(client, profile.clone(), args.seed, DocNumbers::new(unix));
+    let mut runner = Runner::new(
+        target.clone(),
+        client,
+        profile.clone(),
+        args.seed,
+        DocNumbers::new(unix),
+    );
     eprintln!(
         "irp-conformance: {} scenario(s) against {base} (seed {}, run {})",
         loaded.len(),

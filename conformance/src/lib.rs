@@ -10,7 +10,9 @@
 //! - [`profile`]: target, credentials and roles; the report header.
 //! - [`scenario`]: the scenario file model, its schema gate and templates.
 //! - [`generator`]: seeded, valid invoices for every supply and document type.
-//! - [`client`]: the harness's own implementation of the wire protocol.
+//! - [`target`]: the IRP under test, resolved from the profile; every call goes through
+//!   the `irp-client` crate, an implementation of the wire protocol independent of the
+//!   emulator.
 //! - [`run`]: the runner: steps, expectations, captures; [`progress`]: bar or lines.
 //! - [`report`]: the report model and its writers (XLSX, PDF, JSON, JUnit, Markdown).
 //! - [`catalogue`]: the case catalogue of NIC's report (ids, features, expected codes).
@@ -20,7 +22,6 @@
 pub mod api;
 pub mod catalogue;
 pub mod cli;
-pub mod client;
 pub mod generator;
 pub mod journal;
 pub mod local;
@@ -29,3 +30,4 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod scenario;
+pub mod target;

@@ -147,7 +147,11 @@ async fn fetch(source: &str, admin_token: Option<&str>) -> Result<Vec<JournalEnt
         url: url.clone(),
         reason: chain(&e),
     };
-    let client = reqwest::Client::builder()
+    let client = irp_client::http_builder()
+        .map_err(|e| JournalError::Unreachable {
+            url: url.clone(),
+            reason: e.to_string(),
+        })?
         .connect_timeout(std::time::Duration::from_secs(10))
         .build()
         .map_err(unreachable)?;

@@ -5,10 +5,9 @@ use std::{collections::BTreeMap, sync::OnceLock};
 
 use serde_json::{Value, json};
 
-use crate::{
-    client::{Answer, at, jws::Verifier},
-    scenario::{Expect, template::Vars},
-};
+use irp_client::{Answer, Verifier, at};
+
+use crate::scenario::{Expect, template::Vars};
 
 /// `schemas/responses.schema.json`, compiled into the binary.
 pub const RESPONSE_SCHEMAS: &str = include_str!("../../../schemas/responses.schema.json");
@@ -178,13 +177,19 @@ fn qr_fields(invoice: &Value, irn: &Value, ack_dt: &Value) -> BTreeMap<&'static 
         .as_array()
         .cloned()
         .unwrap_or_default();
+    // The HSN of the largest `AssAmt`; on a tie the first item in `ItemList` order wins, as
+    // the IRP does (`Iterator::max_by` would return the last).
     let main_hsn = items
         .iter()
-        .max_by(|a, b| {
-            let amount = |v: &Value| at(v, "/AssAmt").as_f64().unwrap_or(0.0);
-            amount(a).total_cmp(&amount(b))
-        })
-        .map(|item| at(item, "/HsnCd").clone())
+        .map(|item| (item, at(item, "/AssAmt").as_f64().unwrap_or(0.0)))
+        .fold(
+            None,
+            |best: Option<(&Value, f64)>, (item, amount)| match best {
+                Some((_, top)) if amount.total_cmp(&top).is_le() => best,
+                _ => Some((item, amount)),
+            },
+        )
+        .map(|(item, _)| at(item, "/HsnCd").clone())
         .unwrap_or(Value::Null);
     BTreeMap::from([
         ("SellerGstin", at(invoice, "/SellerDtls/Gstin").clone()),
@@ -231,6 +236,31 @@ fn schema_problems(name: &str, data: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn qr_main_hsn_code_takes_the_first_of_items_with_equal_assamt() {
+        let item = |hsn: &str, amount: f64| json!({ "HsnCd": hsn, "AssAmt": amount });
+        let main = |items: Vec<Value>| {
+            let invoice = json!({ "ItemList": items });
+            qr_fields(&invoice, &Value::Null, &Value::Null)["MainHsnCode"].clone()
+        };
+        let cases = [
+            (
+                vec![item("1001", 500.0), item("2002", 500.0)],
+                json!("1001"),
+            ),
+            (
+                vec![item("1001", 10.0), item("2002", 500.0), item("3003", 500.0)],
+                json!("2002"),
+            ),
+            (vec![item("1001", 500.0), item("2002", 10.0)], json!("1001")),
+            (vec![item("1001", 10.0), item("2002", 10.5)], json!("2002")),
+            (vec![], Value::Null),
+        ];
+        for (items, wanted) in cases {
+            assert_eq!(main(items.clone()), wanted, "{items:?}");
+        }
+    }
 
     #[test]
     fn numbers_and_their_text_are_the_same_value() {

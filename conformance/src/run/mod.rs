@@ -8,6 +8,7 @@
 mod expect;
 mod numbers;
 mod outcome;
+mod session;
 mod step;
 
 use std::{
@@ -15,16 +16,12 @@ use std::{
     sync::Arc,
 };
 
+use irp_client::{Client, Session};
 use serde_json::Value;
 
 pub use self::expect::{RESPONSE_SCHEMAS, describe};
 pub use self::numbers::DocNumbers;
-use crate::{
-    client::{Client, Session},
-    profile::Profile,
-    report::Outcome,
-    scenario::Scenario,
-};
+use crate::{profile::Profile, report::Outcome, scenario::Scenario, target::Target};
 
 /// Hears about progress (a progress bar, or plain lines).
 pub trait Progress {
@@ -42,6 +39,7 @@ pub trait Progress {
 #[derive(Debug)]
 pub struct Runner {
     client: Client,
+    target: Target,
     profile: Arc<Profile>,
     seed: u64,
     numbers: DocNumbers,
@@ -56,10 +54,18 @@ struct Memory {
 }
 
 impl Runner {
-    /// A runner of `client` as the roles of `profile`, generating invoices from `seed`.
-    pub fn new(client: Client, profile: Profile, seed: u64, numbers: DocNumbers) -> Self {
+    /// A runner of `target` through `client`, as the roles of `profile`, generating
+    /// invoices from `seed`.
+    pub fn new(
+        target: Target,
+        client: Client,
+        profile: Profile,
+        seed: u64,
+        numbers: DocNumbers,
+    ) -> Self {
         Self {
             client,
+            target,
             profile: Arc::new(profile),
             seed,
             numbers,

@@ -2,8 +2,9 @@
 
 use serde_json::Value;
 
+use irp_client::Answer;
+
 use crate::{
-    client::Answer,
     report::{Exchange, Kind, Outcome, Verdict},
     scenario::{Expect, Step},
 };

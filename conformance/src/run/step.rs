@@ -7,10 +7,12 @@ use serde_json::Value;
 use time::Duration;
 
 use super::{Memory, Runner, expect, outcome::Draft};
+use irp_client::{Answer, ClientError};
+
+use super::session::login_of;
 use crate::{
-    client::{Answer, ClientError, Endpoint, Params, Session},
+    api::Params,
     generator::{Generator, Parties},
-    profile::Party,
     report::{Outcome, Verdict},
     scenario::{
         Call, InvoiceSpec, Requirement, Scenario, Step, SupplyType,
@@ -19,7 +21,7 @@ use crate::{
 };
 
 /// Why a step did not get as far as an answer.
-enum Stop {
+pub(super) enum Stop {
     /// The profile or target lacks something: the step is skipped.
     Skip(String),
     /// The step could not be run: it failed.
@@ -56,7 +58,7 @@ impl Runner {
         memory: &mut Memory,
     ) -> Outcome {
         let doc_no = self.numbers.next_number();
-        let today = self.client.target().today;
+        let today = self.target.today;
         let profile = Arc::clone(&self.profile);
         let run = self.numbers.run().to_owned();
         let vars = Vars {
@@ -92,8 +94,7 @@ impl Runner {
                 return draft.finish(Verdict::Failed, "no answer".to_owned(), vec![why], None);
             }
         };
-        let mut reasons =
-            expect::check(&step.expect, &answer, &vars, &self.client.target().verifier);
+        let mut reasons = expect::check(&step.expect, &answer, &vars, &self.target.verifier);
         memory
             .requests
             .insert(step.name.clone(), answer.request.clone());
@@ -144,7 +145,8 @@ impl Runner {
             Call::Auth => {
                 let party = party()?;
                 let variant = expand_as(vars, &step.auth.clone().unwrap_or_default())?;
-                let (answer, session) = self.client.login(&party, &variant, &headers).await?;
+                let login = login_of(&party, &variant);
+                let (answer, session) = self.client.login(&login, &headers).await?;
                 let plain = step.auth.as_ref().is_none_or(|a| {
                     a.username.is_none() && a.password.is_none() && a.app_key.is_none()
                 });
@@ -154,9 +156,7 @@ impl Runner {
                 Ok(answer)
             }
             Call::Control => {
-                if !scenario.requires.contains(&Requirement::Control)
-                    || !self.client.target().control
-                {
+                if !scenario.requires.contains(&Requirement::Control) || !self.target.control {
                     return Err(Stop::Skip("the target has no control namespace".to_owned()));
                 }
                 let method =
@@ -171,44 +171,30 @@ impl Runner {
                 let api = call.api().ok_or_else(|| Stop::Fail("no API".to_owned()))?;
                 let body = self.body(scenario, step, vars, memory)?;
                 let params = self.params(step, vars)?;
-                let endpoint = Endpoint::of(api, &params).ok_or_else(|| {
+                let endpoint = api.endpoint(&params).ok_or_else(|| {
                     Stop::Fail(format!("{}: a path parameter is missing", api.name()))
                 })?;
-                let session = self.session(&step.role, party()?).await?;
+                let party = party()?;
+                let mut session = self.session(&step.role, &party).await?;
+                // A 1005 the step did not ask for means the token lapsed: renew it once,
+                // unless the step tampers with headers (then the 1005 is the point).
+                let renewable =
+                    !step.expect.error_codes.iter().any(|c| c == "1005") && headers.is_empty();
+                if !renewable {
+                    let answer = self
+                        .client
+                        .call(&session, &endpoint, body.as_ref(), &headers);
+                    return Ok(answer.await?);
+                }
+                let login = login_of(&party, &Default::default());
                 let answer = self
                     .client
-                    .call(&session, &endpoint, body.as_ref(), &headers)
-                    .await?;
-                let renew = answer.error_codes().iter().any(|c| c == "1005")
-                    && !step.expect.error_codes.iter().any(|c| c == "1005")
-                    && headers.is_empty();
-                if !renew {
-                    return Ok(answer);
-                }
-                self.sessions.remove(&step.role);
-                let session = self.session(&step.role, party()?).await?;
-                Ok(self
-                    .client
-                    .call(&session, &endpoint, body.as_ref(), &headers)
-                    .await?)
+                    .call_renewing(&mut session, &login, &endpoint, body.as_ref())
+                    .await;
+                self.sessions.insert(step.role.clone(), session);
+                Ok(answer?)
             }
         }
-    }
-
-    /// The role's session, logging in when there is none.
-    async fn session(&mut self, role: &str, party: Party) -> Result<Session, Stop> {
-        if let Some(session) = self.sessions.get(role) {
-            return Ok(session.clone());
-        }
-        let (answer, session) = self.client.login(&party, &Default::default(), &[]).await?;
-        let session = session.ok_or_else(|| {
-            Stop::Fail(format!(
-                "could not authenticate role `{role}`: {}",
-                expect::describe(&answer)
-            ))
-        })?;
-        self.sessions.insert(role.to_owned(), session.clone());
-        Ok(session)
     }
 
     fn params(&self, step: &Step, vars: &Vars<'_>) -> Result<Params, Stop> {

@@ -199,6 +199,17 @@ pub enum Encryption {
     NotBase64,
 }
 
+impl From<Encryption> for irp_client::Encryption {
+    fn from(how: Encryption) -> Self {
+        match how {
+            Encryption::Pkcs1 => Self::Pkcs1,
+            Encryption::Oaep => Self::Oaep,
+            Encryption::WrongKey => Self::WrongKey,
+            Encryption::NotBase64 => Self::NotBase64,
+        }
+    }
+}
+
 /// The generated invoice of a Generate IRN step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

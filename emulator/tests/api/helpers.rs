@@ -1,17 +1,19 @@
-//! Test harness: in-process apps, real-socket apps, and an independent client.
+//! Test harness: in-process apps, real-socket apps, and the client side, which is the
+//! `irp-client` crate's sans-IO core (requests built and answers opened by it, sent through
+//! the router with `oneshot`, no socket). Hand-built bodies for malformed cases stay in
+//! their modules.
 
 use std::net::SocketAddr;
 
-use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, block_padding::Pkcs7};
 use axum::{
     body::Body,
     extract::ConnectInfo,
-    http::{Request, StatusCode},
+    http::{Method, Request, StatusCode},
 };
-use base64::{Engine, engine::general_purpose::STANDARD};
 use http_body_util::BodyExt;
+use irp_client::{Caller, Encryption, Endpoint, Outgoing, cipher, request};
 use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
-use rsa::{Pkcs1v15Encrypt, RsaPublicKey, pkcs8::DecodePublicKey};
+use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 use tower::ServiceExt;
@@ -99,122 +101,92 @@ pub(crate) fn auth_public_key() -> RsaPublicKey {
     RsaPublicKey::from_public_key_pem(&KeySet::embedded().unwrap().pems.auth_public).unwrap()
 }
 
-/// RSA-PKCS#1 v1.5 encrypts base64(`credentials`) and wraps it as the auth body.
+/// The default API client of the emulator.
+pub(crate) fn caller() -> Caller {
+    Caller::new(CLIENT_ID, CLIENT_SECRET)
+}
+
+/// The auth body `{"Data": …}` of `credentials`, encrypted as NIC specifies (irp-client).
 pub(crate) fn encrypt_credentials(credentials: &Value) -> String {
-    let inner = STANDARD.encode(credentials.to_string());
-    let block = auth_public_key()
-        .encrypt(
-            &mut rsa::rand_core::OsRng,
-            Pkcs1v15Encrypt,
-            inner.as_bytes(),
-        )
-        .unwrap();
-    json!({ "Data": STANDARD.encode(block) }).to_string()
+    let data = cipher::encrypt_credentials(
+        &auth_public_key(),
+        credentials.to_string().as_bytes(),
+        Encryption::Pkcs1,
+    )
+    .unwrap();
+    json!({ "Data": data }).to_string()
 }
 
+/// `user`'s login with `password` and the fixed test AppKey.
+pub(crate) fn login_of(gstin: &str, user: &str, password: &str, force: bool) -> irp_client::Login {
+    irp_client::Login::new(gstin, user, password)
+        .with_app_key(&APP_KEY)
+        .force_refresh(force)
+}
+
+/// The credentials JSON of `user` with the fixed test AppKey.
 pub(crate) fn credentials(user: &str, password: &str, force: bool) -> Value {
-    json!({
-        "UserName": user,
-        "Password": password,
-        "AppKey": STANDARD.encode(APP_KEY),
-        "ForceRefreshAccessToken": force,
-    })
+    login_of("", user, password, force).credentials()
 }
 
-/// AES-ECB-PKCS7 decryption with a 16- or 32-byte key (RustCrypto).
+/// AES-ECB-PKCS7 decryption with a 16- or 32-byte key (irp-client, RustCrypto).
 pub(crate) fn aes_decrypt(key: &[u8], ciphertext: &[u8]) -> Vec<u8> {
-    match key.len() {
-        16 => ecb::Decryptor::<aes::Aes128>::new_from_slice(key)
-            .unwrap()
-            .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
-            .unwrap(),
-        32 => ecb::Decryptor::<aes::Aes256>::new_from_slice(key)
-            .unwrap()
-            .decrypt_padded_vec_mut::<Pkcs7>(ciphertext)
-            .unwrap(),
-        n => panic!("no AES-{}", n * 8),
-    }
+    cipher::unseal(key, ciphertext).unwrap()
 }
 
-/// AES-256-ECB-PKCS7 encryption under a session key (RustCrypto).
+/// AES-ECB-PKCS7 encryption under a session key (irp-client, RustCrypto).
 pub(crate) fn aes_encrypt(key: &[u8], plaintext: &[u8]) -> Vec<u8> {
-    ecb::Encryptor::<aes::Aes256>::new_from_slice(key)
-        .unwrap()
-        .encrypt_padded_vec_mut::<Pkcs7>(plaintext)
+    cipher::seal(key, plaintext).unwrap()
+}
+
+/// An in-process request from a request the client built.
+fn in_process(outgoing: &Outgoing) -> Request<Body> {
+    outgoing.to_http("").unwrap().map(Body::from)
+}
+
+/// An endpoint of `method` and `path` in the IRP envelope.
+fn endpoint(method: Method, path: &str) -> Endpoint {
+    Endpoint {
+        method,
+        path: path.to_owned(),
+        ewb_system: false,
+    }
 }
 
 /// An authenticated POST whose `Data` is `payload` sealed under the session key.
 pub(crate) fn authed_post(login: &Login, path: &str, payload: &Value) -> Request<Body> {
-    let sealed = STANDARD.encode(aes_encrypt(&login.sek, payload.to_string().as_bytes()));
-    with_session(Request::post(path), login)
-        .header("Content-Type", "application/json")
-        .body(Body::from(json!({ "Data": sealed }).to_string()))
-        .unwrap()
-}
-
-/// A logged-in session as a client holds it.
-#[derive(Debug, Clone)]
-pub(crate) struct Login {
-    pub(crate) token: String,
-    pub(crate) sek: Vec<u8>,
-    pub(crate) expiry: String,
-    pub(crate) gstin: String,
-    pub(crate) user: String,
-}
-
-/// Authenticates `user` for `gstin` and unwraps the SEK.
-pub(crate) async fn login(state: &AppState, gstin: &str, user: &str, force: bool) -> Login {
-    let answer = oneshot(
-        state,
-        auth_request(
-            gstin,
-            encrypt_credentials(&credentials(user, PASSWORD, force)),
-        ),
-    )
-    .await;
-    assert_eq!(answer.body["Status"], json!(1), "{answer:?}");
-    let data = &answer.body["Data"];
-    let sek = aes_decrypt(
-        &APP_KEY,
-        &STANDARD.decode(data["Sek"].as_str().unwrap()).unwrap(),
-    );
-    assert_eq!(sek.len(), 32);
-    Login {
-        token: data["AuthToken"].as_str().unwrap().to_owned(),
-        sek,
-        expiry: data["TokenExpiry"].as_str().unwrap().to_owned(),
-        gstin: gstin.to_owned(),
-        user: user.to_owned(),
-    }
-}
-
-/// The client, user and token headers of a session.
-fn with_session(
-    builder: axum::http::request::Builder,
-    login: &Login,
-) -> axum::http::request::Builder {
-    builder
-        .header("client_id", CLIENT_ID)
-        .header("client_secret", CLIENT_SECRET)
-        .header("Gstin", &login.gstin)
-        .header("user_name", &login.user)
-        .header("AuthToken", &login.token)
+    let endpoint = endpoint(Method::POST, path);
+    in_process(&request::api_request(&caller(), login, &endpoint, Some(payload)).unwrap())
 }
 
 /// An authenticated GET with the usual headers.
 pub(crate) fn authed_get(login: &Login, path: &str) -> Request<Body> {
-    with_session(Request::get(path), login)
-        .body(Body::empty())
-        .unwrap()
+    let endpoint = endpoint(Method::GET, path);
+    in_process(&request::api_request(&caller(), login, &endpoint, None).unwrap())
+}
+
+/// A logged-in session as a client holds it: the client crate's own.
+pub(crate) type Login = irp_client::Session;
+
+/// Authenticates `user` for `gstin` and unwraps the SEK, through the router.
+pub(crate) async fn login(state: &AppState, gstin: &str, user: &str, force: bool) -> Login {
+    let login = login_of(gstin, user, PASSWORD, force);
+    let outgoing = request::auth_request(&caller(), &login, &auth_public_key()).unwrap();
+    let answer = oneshot(state, in_process(&outgoing)).await;
+    assert_eq!(answer.body["Status"], json!(1), "{answer:?}");
+    let (_, session) = irp_client::answer::open_login(&login, &answer.body).unwrap();
+    let session = session.unwrap();
+    assert_eq!(session.sek.len(), 32);
+    session
 }
 
 /// Decrypts the `Data` of a success answer with the session key.
 pub(crate) fn open(login: &Login, answer: &Answer) -> Value {
     assert_eq!(answer.body["Status"], json!(1), "{answer:?}");
-    let sealed = STANDARD
-        .decode(answer.body["Data"].as_str().unwrap())
-        .unwrap();
-    serde_json::from_slice(&aes_decrypt(&login.sek, &sealed)).unwrap()
+    let endpoint = Endpoint::generate_irn();
+    let doc = irp_client::answer::open_answer(&endpoint, login, &answer.body).unwrap();
+    assert!(!doc["Data"].is_string(), "Data is not JSON: {doc}");
+    doc["Data"].clone()
 }
 
 /// A running emulator on a real loopback port.

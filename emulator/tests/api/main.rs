@@ -1,8 +1,9 @@
 //! One test binary for the emulator's HTTP behaviour.
 //!
-//! - `helpers`: `spawn_app()` on a real port, `oneshot()` through the router, and the
-//!   client-side crypto, written with the RustCrypto crates (not the emulator's AWS-LC code)
-//!   so a bug in the emulator cannot hide behind the same code on both sides.
+//! - `helpers`: `spawn_app()` on a real port, `oneshot()` through the router, and the client
+//!   side: requests built and answers opened by `irp-client`'s sans-IO core (RustCrypto, not
+//!   the emulator's AWS-LC code) so a bug in the emulator cannot hide behind the same code
+//!   on both sides.
 //! - `raw_socket`: the protocol spoken with hand-built HTTP/1.1 bytes on a TCP socket.
 //! - `regression`: one test per defect found by hostile clients and crashes, named after it.
 //! - `auth`: every authentication error code, table-driven.

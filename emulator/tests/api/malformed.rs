@@ -242,7 +242,7 @@ async fn each_malformed_request_gets_its_envelope_and_code() {
 #[tokio::test]
 async fn ten_megabyte_body_gets_5002_over_a_socket_and_the_server_keeps_serving() {
     let app = spawn_app().await;
-    let client = reqwest::Client::new();
+    let client = crate::wire::http();
     let huge = format!(r#"{{"Data":"{}"}}"#, "A".repeat(10 * 1024 * 1024));
     let url = format!("http://{}/eivital/v1.04/auth", app.addr);
     let send = |body: String| {

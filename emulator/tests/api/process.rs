@@ -58,7 +58,7 @@ async fn runs_from_anywhere_with_built_in_keys_and_stops_on_sigterm() {
         running.url
     );
     let health: Value =
-        json_of(reqwest::Client::new().get(format!("{}/__emulator__/health", running.url))).await;
+        json_of(crate::wire::http().get(format!("{}/__emulator__/health", running.url))).await;
     assert_eq!(health["status"], "ok");
     assert_eq!(health["profile"], "NIC Sandbox");
     let db = running
@@ -101,8 +101,9 @@ async fn tls_with_generated_keys_and_production_profile() {
     );
 
     let cert = std::fs::read(dir.path().join("tls-cert.pem")).unwrap();
+    let ca = rustls_pki_types::pem::PemObject::from_pem_slice(&cert).unwrap();
     let client = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(&cert).unwrap())
+        .use_preconfigured_tls(irp_client::tls_config(&[ca]).unwrap())
         .build()
         .unwrap();
     let url = running.url.replace("127.0.0.1", "localhost");

@@ -42,7 +42,7 @@ async fn make_state_fixture() {
     let data = work.path().join("data");
     let process = Process::with_data_dir(&data);
     let admin = Wire {
-        http: reqwest::Client::new(),
+        http: crate::wire::http(),
         base: process.url.clone(),
         login: Wire::login(&process.url).await.login,
     };
@@ -119,7 +119,7 @@ fn fixture_session(expected: &Value, base: &str) -> Wire {
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
         .collect();
     Wire {
-        http: reqwest::Client::new(),
+        http: crate::wire::http(),
         base: base.to_owned(),
         login: crate::helpers::Login {
             token: expected["token"].as_str().unwrap().to_owned(),
@@ -178,7 +178,7 @@ async fn a_version_1_database_is_migrated_and_keeps_everything() {
     assert_eq!(fresh["AckNo"].as_u64().unwrap(), last + 1);
     // The taxpayer added at run time is still there.
     let added: Value = crate::wire::json_of(
-        reqwest::Client::new().get(format!("{}/__emulator__/sandbox", process.url)),
+        crate::wire::http().get(format!("{}/__emulator__/sandbox", process.url)),
     )
     .await;
     assert!(
@@ -190,7 +190,7 @@ async fn a_version_1_database_is_migrated_and_keeps_everything() {
         "{added}"
     );
     // The journal (added by version 2) records calls made after the upgrade.
-    let journal = crate::wire::json_of(reqwest::Client::new().get(format!(
+    let journal = crate::wire::json_of(crate::wire::http().get(format!(
         "{}/__emulator__/journal?api=generate_irn",
         process.url
     )))

@@ -1,5 +1,5 @@
 //! The emulator binary as a separate process, and a client that speaks to it over the
-//! network with the test-side crypto: for restarts, `kill -9`, and fixtures.
+//! network with `irp-client`'s wire core: for restarts, `kill -9`, and fixtures.
 
 use std::{
     io::{BufRead, BufReader},
@@ -7,7 +7,8 @@ use std::{
     process::{Child, Command, Stdio},
 };
 
-use base64::{Engine, engine::general_purpose::STANDARD};
+use axum::http::Method;
+use irp_client::{Endpoint, Outgoing, answer, request};
 use serde_json::{Value, json};
 
 use crate::helpers::*;
@@ -79,38 +80,15 @@ pub(crate) struct Wire {
 impl Wire {
     /// Authenticates the large supplier's user.
     pub(crate) async fn login(base: &str) -> Self {
-        let http = reqwest::Client::new();
-        let auth: Value = http
-            .post(format!("{base}/eivital/v1.04/auth"))
-            .header("client_id", CLIENT_ID)
-            .header("client_secret", CLIENT_SECRET)
-            .header("Gstin", LARGE)
-            .header("Content-Type", "application/json")
-            .body(encrypt_credentials(&credentials(
-                LARGE_USER, PASSWORD, false,
-            )))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(auth["Status"], json!(1), "{auth}");
-        let data = &auth["Data"];
-        let sek = aes_decrypt(
-            &APP_KEY,
-            &STANDARD.decode(data["Sek"].as_str().unwrap()).unwrap(),
-        );
+        let http = http();
+        let login = login_of(LARGE, LARGE_USER, PASSWORD, false);
+        let outgoing = request::auth_request(&caller(), &login, &auth_public_key()).unwrap();
+        let auth = json_of_request(&http, &outgoing, base).await;
+        let (_, session) = answer::open_login(&login, &auth).unwrap();
         Self {
             http,
             base: base.to_owned(),
-            login: Login {
-                token: data["AuthToken"].as_str().unwrap().to_owned(),
-                sek,
-                expiry: data["TokenExpiry"].as_str().unwrap().to_owned(),
-                gstin: LARGE.to_owned(),
-                user: LARGE_USER.to_owned(),
-            },
+            login: session.unwrap_or_else(|| panic!("auth: {auth}")),
         }
     }
 
@@ -122,37 +100,37 @@ impl Wire {
         }
     }
 
-    fn headers(&self, builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        builder
-            .header("client_id", CLIENT_ID)
-            .header("client_secret", CLIENT_SECRET)
-            .header("Gstin", &self.login.gstin)
-            .header("user_name", &self.login.user)
-            .header("AuthToken", &self.login.token)
+    fn outgoing(&self, method: Method, path: &str, payload: Option<&Value>) -> Outgoing {
+        let endpoint = Endpoint {
+            method,
+            path: path.to_owned(),
+            ewb_system: false,
+        };
+        request::api_request(&caller(), &self.login, &endpoint, payload).unwrap()
     }
 
     /// POSTs `payload` sealed under the SEK; the raw envelope, or the transport error.
     pub(crate) async fn post(&self, path: &str, payload: &Value) -> reqwest::Result<Value> {
-        let sealed = STANDARD.encode(aes_encrypt(&self.login.sek, payload.to_string().as_bytes()));
-        self.headers(self.http.post(format!("{}{path}", self.base)))
-            .header("Content-Type", "application/json")
-            .body(json!({ "Data": sealed }).to_string())
-            .send()
-            .await?
-            .json()
-            .await
+        let outgoing = self.outgoing(Method::POST, path, Some(payload));
+        let request = reqwest::Request::try_from(outgoing.to_http(&self.base).unwrap())?;
+        self.http.execute(request).await?.json().await
     }
 
     /// GETs `path`; the raw envelope.
     pub(crate) async fn get(&self, path: &str) -> Value {
-        json_of(self.headers(self.http.get(format!("{}{path}", self.base)))).await
+        json_of_request(
+            &self.http,
+            &self.outgoing(Method::GET, path, None),
+            &self.base,
+        )
+        .await
     }
 
     /// The decrypted `Data` of a success envelope.
     pub(crate) fn open(&self, envelope: &Value) -> Value {
         assert_eq!(envelope["Status"], json!(1), "{envelope}");
-        let sealed = STANDARD.decode(envelope["Data"].as_str().unwrap()).unwrap();
-        serde_json::from_slice(&aes_decrypt(&self.login.sek, &sealed)).unwrap()
+        let endpoint = Endpoint::generate_irn();
+        answer::open_answer(&endpoint, &self.login, envelope).unwrap()["Data"].clone()
     }
 
     /// A control-namespace POST.
@@ -164,6 +142,17 @@ impl Wire {
         )
         .await
     }
+}
+
+/// A reqwest client on the workspace's TLS setup (no `ring`).
+pub(crate) fn http() -> reqwest::Client {
+    irp_client::http_builder().unwrap().build().unwrap()
+}
+
+/// Sends a request the client built to `base`; the JSON answer.
+async fn json_of_request(http: &reqwest::Client, outgoing: &Outgoing, base: &str) -> Value {
+    let request = reqwest::Request::try_from(outgoing.to_http(base).unwrap()).unwrap();
+    http.execute(request).await.unwrap().json().await.unwrap()
 }
 
 /// Sends and parses the JSON answer.

@@ -4,24 +4,17 @@
 //! was asked for). A rejection prints the IRP's errors and the invoice, so a failure says
 //! at once whether the generator or the emulator misread NIC's rules.
 //!
-//! The calls go through the harness's own client (RustCrypto, not the emulator's code).
-
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+//! The calls go through the `irp-client` crate (RustCrypto, not the emulator's code).
 
 use std::time::Duration as Timeout;
 
+use irp_client::{Client, Login, Session};
 use irp_conformance::{
-    api::Api,
-    client::{Client, Endpoint, Params, Session},
     generator::{Generator, Parties},
     local::LocalEmulator,
     profile::Profile,
-    scenario::{AuthVariant, EwbSpec, InvoiceSpec},
+    scenario::{EwbSpec, InvoiceSpec},
+    target::Target,
 };
 use irp_emulator::clock::Clock;
 use serde_json::{Value, json};
@@ -42,15 +35,15 @@ impl Irp {
     async fn start() -> Self {
         let emulator = LocalEmulator::start_at(Clock::fixed(NOW)).await.unwrap();
         let profile = Profile::emulator();
-        let target = irp_conformance::client::Target::resolve(&profile, &emulator.base)
-            .await
-            .unwrap();
-        let client = Client::new(target, Timeout::from_secs(30)).unwrap();
+        let target = Target::resolve(&profile, &emulator.base).await.unwrap();
+        let client = target.client(Timeout::from_secs(30)).unwrap();
         let supplier = profile.party("supplier").unwrap();
-        let (answer, session) = client
-            .login(supplier, &AuthVariant::default(), &[])
-            .await
-            .unwrap();
+        let login = Login::new(
+            &supplier.gstin,
+            supplier.username.clone().unwrap(),
+            supplier.password.clone().unwrap(),
+        );
+        let (answer, session) = client.auth(&login).await.unwrap();
         let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
         Self {
             _emulator: emulator,
@@ -60,14 +53,16 @@ impl Irp {
         }
     }
 
-    /// Calls `api` with `payload` sealed under the SEK; the answer with `Data` opened.
-    async fn post(&self, api: Api, payload: &Value) -> Value {
-        let endpoint = Endpoint::of(api, &Params::default()).unwrap();
-        self.client
-            .call(&self.session, &endpoint, Some(payload), &[])
-            .await
-            .unwrap()
-            .doc
+    /// Generate IRN for `invoice`; the answer with `Data` opened.
+    async fn generate_irn(&self, invoice: &Value) -> Value {
+        let answer = self.client.generate_irn(&self.session, invoice).await;
+        answer.unwrap().doc
+    }
+
+    /// Generate e-way bill by IRN with `details`; the answer with `Data` opened.
+    async fn generate_ewb(&self, details: &Value) -> Value {
+        let answer = self.client.generate_ewb(&self.session, details).await;
+        answer.unwrap().doc
     }
 
     fn invoice(&self, seed: u64, case: &Case, doc_no: &str, date: Date) -> Value {
@@ -234,7 +229,7 @@ async fn every_generated_shape_is_accepted() {
             let doc_no = format!("G{seed}/{n}");
             let date = NOW.date() - Duration::days((n % 29) as i64);
             let invoice = irp.invoice(seed, case, &doc_no, date);
-            let answer = irp.post(Api::GenerateIrn, &invoice).await;
+            let answer = irp.generate_irn(&invoice).await;
             sent += 1;
             if let Some(problem) = verdict(case, &answer) {
                 failures.push(format!(
@@ -269,7 +264,7 @@ async fn ewb_details_make_an_e_way_bill_for_a_registered_irn() {
     {
         let date = NOW.date() - Duration::days(2);
         let invoice = irp.invoice(7, &plain, &format!("EWB/{n}"), date);
-        let generated = irp.post(Api::GenerateIrn, &invoice).await;
+        let generated = irp.generate_irn(&invoice).await;
         assert_eq!(generated["Status"], 1, "{generated}");
         let spec: EwbSpec = serde_json::from_value(ewb).unwrap();
         let mut body = json!({ "Irn": generated["Data"]["Irn"] });
@@ -277,7 +272,7 @@ async fn ewb_details_make_an_e_way_bill_for_a_registered_irn() {
         body.as_object_mut()
             .unwrap()
             .extend(details.as_object().unwrap().clone());
-        let answer = irp.post(Api::GenerateEwb, &body).await;
+        let answer = irp.generate_ewb(&body).await;
         assert_eq!(answer["Status"], 1, "{spec:?}: {answer}\nbody: {body:#}");
         assert!(answer["Data"]["EwbNo"].is_number(), "{answer}");
         assert_eq!(spec.distance == 0, has_info(&answer, "EWBPPD"), "{answer}");

@@ -1,13 +1,6 @@
 //! The `irp-conformance` binary end to end: the whole onboarding suite against the
 //! in-process emulator, exit codes 0/1/2, and a failing row in every report format.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},

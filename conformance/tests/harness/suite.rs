@@ -2,8 +2,6 @@
 //! is a catalogue case of the same API and kind, and a failure step expects one of that
 //! case's codes. Keeps the suite, the journal classifier and the report on one vocabulary.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
-
 use std::path::Path;
 
 use irp_conformance::{catalogue, report::Kind, scenario};

@@ -3,8 +3,6 @@
 //! emulator's PIN readings), every dispatch → ship-to pair must have a computable distance
 //! (so `Distance: 0` works), and every unit and rate must be in the UQC and GST rate masters.
 
-#![allow(clippy::unwrap_used, clippy::panic, clippy::indexing_slicing)]
-
 use std::collections::BTreeSet;
 
 use irp_conformance::{

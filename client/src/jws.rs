@@ -1,4 +1,4 @@
-//! RS256 JWS verification of `SignedInvoice` and `SignedQRCode` with the target's
+//! RS256 JWS verification of `SignedInvoice` and `SignedQRCode` with the IRP's published
 //! certificate (jsonwebtoken + x509-parser, not the emulator's signer).
 
 use std::collections::HashSet;
@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::at;
+use crate::answer::at;
 
 /// Why a signed document did not verify.
 #[derive(Debug, thiserror::Error)]
@@ -27,7 +27,7 @@ pub enum JwsError {
     Data(#[from] serde_json::Error),
 }
 
-/// The key that verifies the target's signed documents.
+/// The key that verifies an IRP's signed documents.
 #[derive(Clone)]
 pub struct Verifier {
     key: DecodingKey,

@@ -1,13 +1,6 @@
 //! Journal mode on synthetic entries: which case and kind each call becomes, what is still
 //! missing, the header facts, and both file formats read from disk.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use irp_conformance::{
     api::{Api, Minimums},
     journal::{self, IRP_ERROR, JournalEntry, JournalError},

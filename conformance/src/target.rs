@@ -1,10 +1,14 @@
-//! The IRP being tested: its base URL, keys, and whether it is the emulator.
+//! The IRP being tested: its base URL and keys (as the client's [`Portal`]), the
+//! certificate its signed documents verify with, and whether it is the emulator.
+//!
+//! Resolving a target is harness business (the profile's `fetch`, the control namespace's
+//! clock); the client only needs the resolved [`Portal`].
 
+use irp_client::{Caller, Client, ClientError, Portal, Verifier, at, http_builder};
 use rsa::{RsaPublicKey, pkcs8::DecodePublicKey};
 use serde_json::Value;
 use time::{Date, OffsetDateTime, UtcOffset, macros::offset};
 
-use super::{at, jws::Verifier};
 use crate::profile::{FETCH, Profile};
 
 /// India Standard Time, the IRP's clock.
@@ -24,19 +28,16 @@ pub enum TargetError {
     /// A key could not be fetched or read.
     #[error("{0}")]
     Key(String),
+    /// No HTTP client could be built.
+    #[error("{0}")]
+    Client(#[from] ClientError),
 }
 
 /// A target, ready for a client.
 #[derive(Debug, Clone)]
 pub struct Target {
-    /// Base URL without a trailing slash.
-    pub base: String,
-    /// `client_id`.
-    pub client_id: String,
-    /// `client_secret`.
-    pub client_secret: String,
-    /// The RSA key credentials are encrypted with.
-    pub auth_public: RsaPublicKey,
+    /// Base URL (without a trailing slash), client id and secret, the credentials key.
+    pub portal: Portal,
     /// The key signed documents are verified with.
     pub verifier: Verifier,
     /// The target answers the emulator's control namespace.
@@ -49,7 +50,7 @@ impl Target {
     /// Resolves `profile` against `base`: probes the control namespace, fetches or reads keys.
     pub async fn resolve(profile: &Profile, base: &str) -> Result<Self, TargetError> {
         let base = base.trim_end_matches('/').to_owned();
-        let http = reqwest::Client::builder()
+        let http = http_builder()?
             .timeout(std::time::Duration::from_secs(profile.timeout_seconds))
             .build()
             .map_err(|source| TargetError::Unreachable {
@@ -103,7 +104,7 @@ impl Target {
                     .map_err(|e| TargetError::Key(format!("{setting}: {e}")))
             }
         };
-        let auth_public = RsaPublicKey::from_public_key_pem(&pem(
+        let auth_public: RsaPublicKey = RsaPublicKey::from_public_key_pem(&pem(
             &profile.auth_public_key,
             "auth_public_key_pem",
         )?)
@@ -114,14 +115,22 @@ impl Target {
         )?)
         .map_err(|e| TargetError::Key(e.to_string()))?;
         Ok(Self {
-            base,
-            client_id: profile.client_id.clone(),
-            client_secret: profile.client_secret.clone(),
-            auth_public,
+            portal: Portal {
+                base,
+                caller: Caller::new(&profile.client_id, &profile.client_secret),
+                auth_public,
+            },
             verifier,
             control,
             today,
         })
+    }
+}
+
+impl Target {
+    /// A client of this target, abandoning calls after `timeout`.
+    pub fn client(&self, timeout: std::time::Duration) -> Result<Client, ClientError> {
+        Client::new(self.portal.clone(), timeout)
     }
 }
 

@@ -1,6 +1,6 @@
 //! The wire's symmetric and asymmetric encryption, written with RustCrypto.
 //!
-//! The emulator uses AWS-LC; the harness deliberately uses another implementation so that a
+//! The emulator uses AWS-LC; the client deliberately uses another implementation so that a
 //! mistake in one cannot be mirrored in the other and pass unnoticed.
 
 use aes::cipher::{BlockDecryptMut, BlockEncryptMut, KeyInit, block_padding::Pkcs7};
@@ -8,9 +8,7 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use rand::RngCore;
 use rsa::{Oaep, Pkcs1v15Encrypt, RsaPrivateKey, RsaPublicKey};
 
-use crate::scenario::Encryption;
-
-/// Why a payload could not be decrypted.
+/// Why a payload could not be encrypted or decrypted.
 #[derive(Debug, thiserror::Error)]
 pub enum CipherError {
     /// Not base64.
@@ -22,6 +20,20 @@ pub enum CipherError {
     /// RSA encryption failed.
     #[error("RSA: {0}")]
     Rsa(#[from] rsa::Error),
+}
+
+/// How the credentials block is encrypted: correctly, or wrongly on purpose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Encryption {
+    /// RSA PKCS#1 v1.5 with the IRP's public key (what NIC specifies).
+    #[default]
+    Pkcs1,
+    /// RSA-OAEP (SHA-1) with the IRP's public key.
+    Oaep,
+    /// PKCS#1 v1.5 with a freshly made key the IRP does not hold.
+    WrongKey,
+    /// `Data` that is not base64.
+    NotBase64,
 }
 
 /// A fresh random 32-byte AppKey.
@@ -44,20 +56,24 @@ pub fn seal(key: &[u8], plain: &[u8]) -> Result<Vec<u8>, CipherError> {
     }
 }
 
-/// AES-ECB-PKCS7 decryption of base64 text.
-pub fn open(key: &[u8], base64_text: &str) -> Result<Vec<u8>, CipherError> {
-    let sealed = STANDARD.decode(base64_text.trim())?;
+/// AES-ECB-PKCS7 decryption of raw bytes.
+pub fn unseal(key: &[u8], sealed: &[u8]) -> Result<Vec<u8>, CipherError> {
     match key.len() {
         32 => ecb::Decryptor::<aes::Aes256>::new_from_slice(key)
             .map_err(|_| CipherError::Aes)?
-            .decrypt_padded_vec_mut::<Pkcs7>(&sealed)
+            .decrypt_padded_vec_mut::<Pkcs7>(sealed)
             .map_err(|_| CipherError::Aes),
         16 => ecb::Decryptor::<aes::Aes128>::new_from_slice(key)
             .map_err(|_| CipherError::Aes)?
-            .decrypt_padded_vec_mut::<Pkcs7>(&sealed)
+            .decrypt_padded_vec_mut::<Pkcs7>(sealed)
             .map_err(|_| CipherError::Aes),
         _ => Err(CipherError::Aes),
     }
+}
+
+/// AES-ECB-PKCS7 decryption of base64 text.
+pub fn open(key: &[u8], base64_text: &str) -> Result<Vec<u8>, CipherError> {
+    unseal(key, &STANDARD.decode(base64_text.trim())?)
 }
 
 /// The auth `Data`: base64 of RSA(base64(credentials JSON)), encrypted as `how` says.
@@ -106,7 +122,20 @@ mod tests {
         let key: Vec<u8> = (0u8..32).collect();
         let block: Vec<u8> = (0u8..16).map(|i| i * 0x11).collect();
         let sealed = seal(&key, &block).unwrap();
-        let hex: String = sealed.iter().take(16).map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "8ea2b7ca516745bfeafc49904b496089");
+        let first = sealed.get(..16).unwrap();
+        assert_eq!(
+            first,
+            [
+                0x8e, 0xa2, 0xb7, 0xca, 0x51, 0x67, 0x45, 0xbf, 0xea, 0xfc, 0x49, 0x90, 0x4b, 0x49,
+                0x60, 0x89
+            ]
+        );
+    }
+
+    #[test]
+    fn aes_128_keys_work_too() {
+        let key = [7u8; 16];
+        let sealed = seal(&key, b"sixteen-byte key").unwrap();
+        assert_eq!(unseal(&key, &sealed).unwrap(), b"sixteen-byte key");
     }
 }

@@ -3,14 +3,6 @@
 //!
 //! Set `IRP_REPORT_SAMPLE_DIR` to also keep the written files there (to look at them).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    missing_docs
-)]
-
 use std::collections::BTreeMap;
 use std::io::Read as _;
 use std::path::Path;

@@ -1,0 +1,35 @@
+//! One test binary for the conformance harness (as `emulator/tests/api/main.rs` is for the
+//! emulator): one link step instead of one per file, and one index of what is tested where.
+//!
+//! - `cli`: the `irp-conformance` binary end to end: the onboarding suite against the
+//!   in-process emulator with every minimum met, exit codes 0/1/2, a failing row in every
+//!   report format, `report --journal` after a run.
+//! - `suite`: every report row of the scenario files is a catalogue case of the same API,
+//!   kind and code.
+//! - `generator`: every generated invoice shape is accepted by the emulator, sent through
+//!   the `irp-client` crate.
+//! - `generator_masters`: the generator's PINs, units and rates against the emulator's
+//!   masters.
+//! - `qr`: the runner's `qr_matches_invoice` against the emulator's signed QR codes,
+//!   including items tied on `AssAmt`.
+//! - `journal`: journal mode end to end, the traffic of a hand-scripted "ERP" client.
+//! - `journal_outcomes`: journal classification on a table of synthetic entries.
+//! - `report_formats`: the five report writers, read back.
+//!
+//! Regression tests are named after what they pin.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod cli;
+mod generator;
+mod generator_masters;
+mod journal;
+mod journal_outcomes;
+mod qr;
+mod report_formats;
+mod suite;
