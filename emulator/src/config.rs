@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use time::Duration;
 
-use crate::journal::Retention;
 use crate::rules::RuleSettings;
 use crate::store::Synchronous;
+use crate::{journal::Retention, server::ServerLimits};
 
 /// Which IRP to imitate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum, Default)]
@@ -98,6 +98,8 @@ pub struct Settings {
     pub rules: RuleSettings,
     /// Journal retention (`[journal]`).
     pub journal: Retention,
+    /// Connection limits and timeouts (`[server]`).
+    pub server: ServerLimits,
 }
 
 /// The default client credentials.
@@ -128,6 +130,7 @@ impl Settings {
             admin_token: None,
             rules: RuleSettings::default(),
             journal: Retention::default(),
+            server: ServerLimits::default(),
         }
     }
 
@@ -161,6 +164,9 @@ impl Settings {
         }
         if let Some(journal) = file.journal {
             self.journal = journal;
+        }
+        if let Some(server) = file.server {
+            self.server = server;
         }
     }
 }
@@ -216,6 +222,8 @@ pub struct ConfigFile {
     pub synchronous: Option<Synchronous>,
     /// Journal retention; keys left out keep their defaults.
     pub journal: Option<Retention>,
+    /// Connection limits and timeouts; keys left out keep their defaults.
+    pub server: Option<ServerLimits>,
 }
 
 /// Why the configuration file could not be used.

@@ -49,14 +49,17 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         .context("loading the state")?;
     let listener = std::net::TcpListener::bind(&config.addr)
         .with_context(|| format!("binding {}", config.addr))?;
+    // The handlers are in place before anyone can know the address: a SIGTERM sent right
+    // after the "listening on" line is a graceful shutdown, not a kill.
+    let shutdown = shutdown_signal().context("installing the signal handlers")?;
     let scheme = if config.tls { "https" } else { "http" };
     println!("listening on {scheme}://{}", listener.local_addr()?);
     if config.tls {
-        irp_emulator::serve_tls(listener, state, shutdown_signal()).await?;
+        irp_emulator::serve_tls(listener, state, shutdown).await?;
     } else {
         listener.set_nonblocking(true)?;
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        irp_emulator::serve(listener, state, shutdown_signal()).await?;
+        irp_emulator::serve(listener, state, shutdown).await?;
     }
     Ok(())
 }
@@ -79,20 +82,18 @@ fn state_command(action: StateCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on Ctrl-C or SIGTERM; both handlers are installed when this returns.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = terminate.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+        #[cfg(not(unix))]
+        let _ = ctrl_c.await;
+    })
 }

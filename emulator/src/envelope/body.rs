@@ -56,10 +56,11 @@ fn content_type_allows_json(headers: &HeaderMap) -> bool {
         || essence.ends_with("+json")
 }
 
-fn too_large(err: &axum::Error) -> bool {
+/// Whether an error of type `E` is somewhere in `err`'s source chain.
+fn caused_by<E: std::error::Error + 'static>(err: &axum::Error) -> bool {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
+        if e.is::<E>() {
             return true;
         }
         source = e.source();
@@ -72,6 +73,8 @@ fn too_large(err: &axum::Error) -> bool {
 pub(crate) enum BodyError {
     /// Over the limit, as declared or as streamed.
     TooLarge,
+    /// Not all there before the body deadline.
+    TimedOut,
     /// The connection or the chunked framing broke.
     Broken(axum::Error),
 }
@@ -91,8 +94,10 @@ pub(crate) async fn read_bytes(
         return Err(BodyError::TooLarge);
     }
     to_bytes(body, limit).await.map_err(|e| {
-        if too_large(&e) {
+        if caused_by::<http_body_util::LengthLimitError>(&e) {
             BodyError::TooLarge
+        } else if caused_by::<crate::server::BodyDeadlineExceeded>(&e) {
+            BodyError::TimedOut
         } else {
             BodyError::Broken(e)
         }
@@ -113,6 +118,7 @@ pub async fn read_json_object(
         .await
         .map_err(|e| match e {
             BodyError::TooLarge => ApiError::new(ErrorCode::BodyTooLarge),
+            BodyError::TimedOut => ApiError::new(ErrorCode::RequestTimeout),
             BodyError::Broken(e) => ApiError::new(role.malformed()).caused_by(e),
         })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {

@@ -29,6 +29,7 @@ impl<S: Send + Sync> FromRequest<S> for ControlBody {
                     BodyTooLarge,
                     "A control request carries at most {CONTROL_BODY_LIMIT} bytes"
                 ),
+                BodyError::TimedOut => ApiError::new(crate::error::ErrorCode::RequestTimeout),
                 BodyError::Broken(e) => api_error!(BadControlRequest, "{e}"),
             })
     }

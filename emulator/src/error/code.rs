@@ -280,6 +280,8 @@ error_codes! {
     Forbidden = "403",
     /// 400 (emulator): a control-namespace request is malformed.
     BadControlRequest = "400",
+    /// 408 (emulator): the request body did not arrive before the body deadline.
+    RequestTimeout = "408",
 }
 
 impl ErrorCode {
@@ -292,6 +294,7 @@ impl ErrorCode {
             Self::UnsupportedMediaType => "Content-Type must be application/json",
             Self::Forbidden => "The emulator control API is not open to this caller",
             Self::BadControlRequest => "Malformed control request",
+            Self::RequestTimeout => "The request body did not arrive in time",
             // NIC's text is unpublished; this is the GSP summary of it.
             Self::CancelWindowClosed => "IRN cannot be cancelled as it is more than 24 hrs old",
             _ => catalogue()
@@ -319,6 +322,7 @@ impl ErrorCode {
                 | Self::UnsupportedMediaType
                 | Self::Forbidden
                 | Self::BadControlRequest
+                | Self::RequestTimeout
         )
     }
 
@@ -332,6 +336,7 @@ impl ErrorCode {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::BadControlRequest => StatusCode::BAD_REQUEST,
             Self::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             _ => StatusCode::OK,
         }
     }

@@ -240,3 +240,204 @@ async fn cancel_vs_ewb_race_loser_is_told_what_won() {
     }
     assert_eq!(cancels_won + ewbs_won, 60);
 }
+
+/// An emulator on a real port with tight connection limits.
+async fn serve_with_limits(limits: irp_emulator::server::ServerLimits) -> std::net::SocketAddr {
+    let (state, _) = state_with(irp_emulator::config::Settings {
+        server: limits,
+        ..Default::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(irp_emulator::serve(listener, state, std::future::pending()));
+    addr
+}
+
+/// Reads until the peer closes (or answers), at most `within`; `None` if still open then.
+async fn read_until_closed(
+    stream: &mut tokio::net::TcpStream,
+    within: std::time::Duration,
+) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+    let mut seen = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(within, read).await.ok().map(|()| seen)
+}
+
+/// No timeouts: a half-sent head, a half-sent body, a silent connection and an idle
+/// keep-alive all stayed open indefinitely.
+#[tokio::test]
+async fn silent_slow_and_idle_connections_are_closed_by_the_timeouts() {
+    use std::time::Duration;
+
+    use tokio::{io::AsyncWriteExt, net::TcpStream};
+
+    let addr = serve_with_limits(irp_emulator::server::ServerLimits {
+        header_timeout_seconds: 1,
+        body_timeout_seconds: 1,
+        idle_timeout_seconds: 2,
+        max_connections: 64,
+        shutdown_grace_seconds: 1,
+    })
+    .await;
+    let within = Duration::from_secs(6);
+
+    // Silent from the start, and a head that stops half-way: closed.
+    let mut silent = TcpStream::connect(addr).await.unwrap();
+    let mut half_head = TcpStream::connect(addr).await.unwrap();
+    half_head
+        .write_all(b"POST /eicore/v1.03/Invoice HTTP/1.1\r\nHost: x\r\nContent-Le")
+        .await
+        .unwrap();
+    assert!(
+        read_until_closed(&mut silent, within).await.is_some(),
+        "silent stays open"
+    );
+    assert!(
+        read_until_closed(&mut half_head, within).await.is_some(),
+        "half head stays open"
+    );
+
+    // A body that stops half-way: answered 408 in the IRP envelope, then closed.
+    let mut half_body = TcpStream::connect(addr).await.unwrap();
+    half_body
+        .write_all(
+            b"POST /__emulator__/clock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"advance",
+        )
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut half_body, within)
+        .await
+        .expect("a stalled body stays open");
+    let text = String::from_utf8_lossy(&answer);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains(r#""ErrorCode":"408""#), "{text}");
+
+    // A kept-alive connection that goes quiet after its answer: closed.
+    let mut idle = TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /__emulator__/health HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut idle, within)
+        .await
+        .expect("an idle keep-alive stays open");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+}
+
+/// With a descriptor limit, 300 silent connections locked real clients out: connections
+/// are capped, and silent ones give their place back when their timeout closes them.
+#[tokio::test]
+async fn silent_connections_beyond_the_cap_do_not_lock_clients_out() {
+    use std::time::Duration;
+
+    use tokio::{io::AsyncWriteExt, net::TcpStream};
+
+    let addr = serve_with_limits(irp_emulator::server::ServerLimits {
+        header_timeout_seconds: 1,
+        body_timeout_seconds: 1,
+        idle_timeout_seconds: 1,
+        max_connections: 64,
+        shutdown_grace_seconds: 1,
+    })
+    .await;
+    let mut silent = Vec::new();
+    for _ in 0..300 {
+        silent.push(TcpStream::connect(addr).await.unwrap());
+    }
+    let mut client = TcpStream::connect(addr).await.unwrap();
+    client
+        .write_all(b"GET /__emulator__/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut client, Duration::from_secs(30))
+        .await
+        .expect("the client was locked out");
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"));
+    drop(silent);
+}
+
+/// SIGTERM waited forever for a stalled request; shutdown is now bounded by its grace.
+#[cfg(unix)]
+#[tokio::test]
+async fn sigterm_with_a_stalled_request_exits_within_the_grace() {
+    use std::time::{Duration, Instant};
+
+    use tokio::{io::AsyncWriteExt, net::TcpStream};
+
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("emulator.toml");
+    std::fs::write(
+        &config,
+        "[server]\nshutdown_grace_seconds = 1\nbody_timeout_seconds = 600\nidle_timeout_seconds = 600\n",
+    )
+    .unwrap();
+    let mut process = crate::wire::Process::start(
+        dir.path(),
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--in-memory",
+            "--config",
+            config.to_str().unwrap(),
+        ],
+    );
+    let addr = process.url.trim_start_matches("http://").to_owned();
+    let mut stalled = TcpStream::connect(&addr).await.unwrap();
+    stalled
+        .write_all(
+            b"POST /__emulator__/clock HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let sent = Instant::now();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &process.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    loop {
+        if let Some(status) = process.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(
+            sent.elapsed() < Duration::from_secs(10),
+            "still running 10 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(stalled);
+}
+
+/// HTTP/2 with prior knowledge was accepted on the plain port although the README says
+/// HTTP/1.1: both ports now speak HTTP/1.1 only, as the IRP.
+#[tokio::test]
+async fn http2_prior_knowledge_is_refused() {
+    use std::time::Duration;
+
+    use tokio::{io::AsyncWriteExt, net::TcpStream};
+
+    let addr = serve_with_limits(irp_emulator::server::ServerLimits::default()).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\x00\x00\x00\x04\x00\x00\x00\x00\x00")
+        .await
+        .unwrap();
+    let answer = read_until_closed(&mut stream, Duration::from_secs(5))
+        .await
+        .expect("the connection stays open");
+    assert!(
+        answer.is_empty() || answer.starts_with(b"HTTP/1.1 "),
+        "{:?}",
+        String::from_utf8_lossy(&answer)
+    );
+}

@@ -1,16 +1,26 @@
-//! Serving: the router behind a listener the caller binds (port 0 in tests), over plain
-//! HTTP/1.1 or TLS, with graceful shutdown.
+//! Serving: the router behind a listener the caller binds (port 0 in tests), over HTTP/1.1
+//! or TLS, with graceful shutdown and the limits of [`ServerLimits`].
+//!
+//! The accept loop is ours (hyper's HTTP/1.1 connection, not a framework's `serve`) because
+//! a public endpoint needs what `axum::serve` does not give: a head timeout, an idle
+//! deadline, a cap on connections and a bounded shutdown, the same on both ports.
 
-use std::{future::Future, io, net::SocketAddr, sync::Arc, time::Duration};
+mod deadline;
+mod idle;
+mod limits;
+mod listener;
+
+use std::{future::Future, io, sync::Arc};
 
 use axum::{Router, extract::Request};
-use axum_server::tls_rustls::RustlsConfig;
-use tower::ServiceExt as _;
-
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
-
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 
+pub use self::deadline::BodyDeadlineExceeded;
+use self::deadline::DeadlineBody;
+pub use self::limits::ServerLimits;
 use crate::{
     keys::KeyPems,
     routes::{canonical_path, panic_answer},
@@ -42,8 +52,15 @@ fn tls_config(pems: &KeyPems) -> io::Result<rustls::ServerConfig> {
 /// panic catcher outside every layer, so a bug in a layer (the journal, the trace) is still
 /// answered with the IRP envelope. The router keeps its own catcher inside the journal
 /// layer, so a handler's panic is journaled too.
+///
+/// Every request body gets the body deadline of the settings' [`ServerLimits`].
 pub fn app(state: AppState) -> Router {
-    let routed = crate::routes::router(state).map_request(canonical_path as fn(Request) -> Request);
+    let body_timeout = state.settings.server.body_timeout();
+    let routed = crate::routes::router(state)
+        .map_request(canonical_path as fn(Request) -> Request)
+        .map_request(move |request: Request| {
+            request.map(|body| DeadlineBody::wrap(body, body_timeout))
+        });
     Router::new()
         .fallback_service(routed)
         .layer(CatchPanicLayer::custom(|_| panic_answer()))
@@ -55,10 +72,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.settings.server;
+    listener::run(listener, app(state), limits, None, shutdown).await
 }
 
 /// Serves HTTPS on `listener` with the key set's TLS pair until `shutdown` resolves.
@@ -67,17 +82,9 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let config = RustlsConfig::from_config(Arc::new(tls_config(&state.keys.pems)?));
+    let acceptor = TlsAcceptor::from(Arc::new(tls_config(&state.keys.pems)?));
     listener.set_nonblocking(true)?;
-    let handle = axum_server::Handle::new();
-    let stopper = handle.clone();
-    tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(Duration::from_secs(10)));
-    });
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum_server::from_tcp_rustls(listener, config)?
-        .handle(handle)
-        .serve(service)
-        .await
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let limits = state.settings.server;
+    listener::run(listener, app(state), limits, Some(acceptor), shutdown).await
 }
