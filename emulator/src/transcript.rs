@@ -19,4 +19,6 @@ pub struct ErrorCause {
     pub code: &'static str,
     /// The internal cause.
     pub cause: String,
+    /// Whether it is the emulator's own failure (logged as an error), not the client's.
+    pub internal: bool,
 }

@@ -13,7 +13,10 @@ use axum::{
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::json;
 
-use crate::{journal::JournalBody, store::StoreError};
+use crate::{
+    store::StoreError,
+    transcript::{ErrorCause, JournalBody},
+};
 
 /// A code of the e-way bill system's error list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,13 +103,6 @@ impl From<StoreError> for EwbSystemError {
 impl IntoResponse for EwbSystemError {
     fn into_response(self) -> Response {
         let code = self.code.code();
-        match (&self.cause, self.code) {
-            (Some(cause), EwbSystemCode::Internal) => {
-                tracing::error!(code, %cause, "e-way bill system request failed");
-            }
-            (Some(cause), _) => tracing::info!(code, %cause, "request refused"),
-            (None, _) => {}
-        }
         let error = json!({ "errorCodes": code });
         let mut response =
             Json(json!({ "status": "0", "error": STANDARD.encode(error.to_string()) }))
@@ -114,6 +110,13 @@ impl IntoResponse for EwbSystemError {
         response
             .extensions_mut()
             .insert(JournalBody(json!({ "status": "0", "error": error })));
+        if let Some(cause) = self.cause {
+            response.extensions_mut().insert(ErrorCause {
+                code,
+                cause,
+                internal: self.code == EwbSystemCode::Internal,
+            });
+        }
         response
     }
 }

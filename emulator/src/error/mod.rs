@@ -151,6 +151,7 @@ impl IntoResponse for ApiError {
             response.extensions_mut().insert(ErrorCause {
                 code: inner.code.code(),
                 cause: cause.clone(),
+                internal: inner.code == ErrorCode::ApplicationError,
             });
         }
         response

@@ -89,8 +89,14 @@ async fn matched(api: Api, mut request: Request, next: Next) -> Response {
 /// Logs the internal cause a refusal carries (never sent to the client).
 async fn log_cause(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    if let Some(ErrorCause { code, cause }) = response.extensions().get::<ErrorCause>() {
-        tracing::info!(code, %cause, "request refused");
+    match response.extensions().get::<ErrorCause>() {
+        Some(ErrorCause {
+            code,
+            cause,
+            internal: true,
+        }) => tracing::error!(code, %cause, "request failed"),
+        Some(ErrorCause { code, cause, .. }) => tracing::info!(code, %cause, "request refused"),
+        None => {}
     }
     response
 }
