@@ -37,6 +37,13 @@ pub struct Retention {
     pub max_entries: u64,
     /// Drop entries older than this many days (wall time).
     pub max_age_days: u32,
+    /// Keep the newest entries whose payloads (request and response text) add up to at most
+    /// this many bytes: what bounds the journal's memory in `--in-memory` mode and its file
+    /// otherwise.
+    pub max_bytes: u64,
+    /// A request or response larger than this (as JSON text) is kept as its first this many
+    /// bytes, marked `truncated`.
+    pub max_payload_bytes: usize,
 }
 
 impl Default for Retention {
@@ -44,6 +51,8 @@ impl Default for Retention {
         Self {
             max_entries: 100_000,
             max_age_days: 30,
+            max_bytes: 256 * 1024 * 1024,
+            max_payload_bytes: 1024 * 1024,
         }
     }
 }
@@ -54,6 +63,32 @@ impl Retention {
     fn interval(self) -> u64 {
         (self.max_entries / 10).clamp(1, 1000)
     }
+
+    /// Prune after this many payload bytes, whatever the count: the byte budget overshoots
+    /// by at most a tenth.
+    fn byte_interval(self) -> u64 {
+        (self.max_bytes / 10).max(1)
+    }
+}
+
+/// `value`, or when its JSON text is longer than `limit`, `{"truncated": true, "bytes": n,
+/// "head": "<its first limit bytes>"}`; and the length of what is kept.
+fn bounded(value: Value, limit: usize) -> (Value, u64) {
+    if value.is_null() {
+        return (value, 0);
+    }
+    let text = value.to_string();
+    if text.len() <= limit {
+        return (value, text.len() as u64);
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text.get(..end).unwrap_or_default();
+    let kept = serde_json::json!({ "truncated": true, "bytes": text.len(), "head": head });
+    let size = kept.to_string().len() as u64;
+    (kept, size)
 }
 
 /// One journal entry.
@@ -106,6 +141,8 @@ pub struct Journal {
     store: Store,
     retention: Retention,
     appended: AtomicU64,
+    /// Payload bytes appended since the last prune.
+    bytes: AtomicU64,
 }
 
 impl Journal {
@@ -115,13 +152,26 @@ impl Journal {
             store,
             retention,
             appended: AtomicU64::new(0),
+            bytes: AtomicU64::new(0),
         }
     }
 
-    /// Queues `entry` for the next commit, pruning now and then.
-    pub fn append(&self, entry: Entry) {
-        let prune = (self.appended.fetch_add(1, Ordering::Relaxed) + 1)
+    /// Queues `entry` for the next commit, its payloads bounded, pruning now and then.
+    pub fn append(&self, mut entry: Entry) {
+        let limit = self.retention.max_payload_bytes;
+        let (request, request_size) = bounded(std::mem::take(&mut entry.request), limit);
+        let (response, response_size) = bounded(std::mem::take(&mut entry.response), limit);
+        entry.request = request;
+        entry.response = response;
+        let size = request_size + response_size;
+        let by_bytes =
+            self.bytes.fetch_add(size, Ordering::Relaxed) + size >= self.retention.byte_interval();
+        let by_count = (self.appended.fetch_add(1, Ordering::Relaxed) + 1)
             .is_multiple_of(self.retention.interval());
+        let prune = by_count || by_bytes;
+        if prune {
+            self.bytes.store(0, Ordering::Relaxed);
+        }
         let retention = self.retention;
         self.store.write_detached(move |conn| {
             rows::insert(conn, &entry)?;
@@ -145,5 +195,26 @@ impl Journal {
     /// Forgets every entry.
     pub async fn clear(&self) -> Result<(), StoreError> {
         self.store.write(rows::clear).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn payloads_over_the_limit_keep_their_head_and_say_so() {
+        let small = json!({"a": 1});
+        assert_eq!(bounded(small.clone(), 100), (small, 7));
+        assert_eq!(bounded(Value::Null, 100), (Value::Null, 0));
+        let big = json!({"pad": "é".repeat(10_000)});
+        let (kept, size) = bounded(big, 1001);
+        assert_eq!(kept["truncated"], true);
+        assert_eq!(kept["bytes"], 20_010);
+        let head = kept["head"].as_str().unwrap();
+        assert!(head.len() <= 1001 && head.starts_with(r#"{"pad":"éé"#));
+        assert!(size < 1200);
     }
 }

@@ -169,7 +169,19 @@ pub(super) fn prune(
     conn.prepare_cached(
         "DELETE FROM journal WHERE id <= (SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ?1)",
     )?
-    .execute([keep])
+    .execute([keep])?;
+    // The newest entries whose payloads fit the byte budget stay; the first that overflows
+    // it, and everything older, go.
+    let budget = i64::try_from(retention.max_bytes).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "DELETE FROM journal WHERE id <= (
+            SELECT id FROM (
+                SELECT id, SUM(COALESCE(length(request), 0) + COALESCE(length(response), 0))
+                           OVER (ORDER BY id DESC) AS running
+                  FROM journal)
+             WHERE running > ?1 ORDER BY id DESC LIMIT 1)",
+    )?
+    .execute([budget])
     .map(drop)
 }
 
@@ -234,12 +246,45 @@ mod tests {
         let by_age = Retention {
             max_entries: 100,
             max_age_days: 30,
+            ..Retention::default()
         };
         assert_eq!(left(by_age).await, [29, 1, 0]);
         let by_count = Retention {
             max_entries: 2,
             max_age_days: 30,
+            ..Retention::default()
         };
         assert_eq!(left(by_count).await, [1, 0]);
+    }
+
+    #[tokio::test]
+    async fn byte_retention_keeps_the_newest_entries_that_fit() {
+        let store = Store::in_memory().unwrap();
+        let now = datetime!(2026-11-21 12:00 UTC);
+        store
+            .write(move |conn| {
+                (0..10).try_for_each(|i| {
+                    let mut e = entry(now);
+                    e.request_id = i.to_string();
+                    // 1,000 bytes of request text each.
+                    e.request = Value::String("x".repeat(998));
+                    insert(conn, &e)
+                })
+            })
+            .await
+            .unwrap();
+        let budget = Retention {
+            max_bytes: 3_500,
+            ..Retention::default()
+        };
+        let kept = store
+            .write(move |conn| {
+                prune(conn, budget, now)?;
+                query(conn, &Filter::default())
+            })
+            .await
+            .unwrap();
+        let ids: Vec<&str> = kept.iter().map(|e| e.request_id.as_str()).collect();
+        assert_eq!(ids, ["7", "8", "9"]);
     }
 }

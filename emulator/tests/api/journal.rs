@@ -195,6 +195,7 @@ async fn retention_keeps_only_the_newest_entries() {
         journal: Retention {
             max_entries: 5,
             max_age_days: 30,
+            ..Retention::default()
         },
         ..Settings::default()
     };
