@@ -29,7 +29,7 @@ use irp_emulator::{
     invoice::{DocType, SupplyType},
     keys::KeySet,
     registration,
-    rules::{RuleSettings, TotalsMode},
+    rules::{HsnCheck, RuleSettings, TotalsMode},
     samples::{
         self, BUYER_KA, BUYER_MH, InvoiceSpec, ItemSpec, LARGE_SUPPLIER, SEZ_DEVELOPER, SEZ_UNIT,
         SMALL_SUPPLIER, paise,
@@ -311,6 +311,9 @@ fn table() -> Vec<Case> {
         // Six digits are required above 5 Cr AATO (CBIC notification 78/2020), so 7.5 Cr too.
         case("2176 4-digit HSN for the 7.5 Cr supplier", SMALL_SUPPLIER, small, |d| d["ItemList"][0]["HsnCd"] = json!("8471"), &["2176"]),
         case("accepted: 4-digit HSN for a 2 Cr supplier", TINY_SUPPLIER, tiny, |d| d["ItemList"][0]["HsnCd"] = json!("8471"), &[]),
+        // Rejected by NIC production in 2025: well-formed, not in the HSN master.
+        case("2176 HSN 521211 is not in the master", L, b2b, |d| d["ItemList"][0]["HsnCd"] = json!("521211"), &["2176"]),
+        case("2176 HSN 391520 is not in the master", L, b2b, |d| d["ItemList"][0]["HsnCd"] = json!("391520"), &["2176"]),
         case("2177 unit XYZ", L, b2b, |d| d["ItemList"][0]["Unit"] = json!("XYZ"), &["2177"]),
         case("2240 GST rate 17", L, b2b, |d| d["ItemList"][0]["GstRt"] = json!(17), &["2240"]),
         case("2178 seller PIN 400001 with Stcd 29", L, b2b, |d| d["SellerDtls"]["Pin"] = json!(400_001), &["2178"]),
@@ -470,6 +473,38 @@ fn sandbox_lax_totals_skip_2192_only() {
     assert_eq!(codes_in(&lax, L, document), set_of(&["2193"]));
 }
 
+/// NIC's 2025 wording, every unknown code named once; the knob relaxes the master check to
+/// the format, or turns it off.
+#[test]
+fn hsn_master_check_and_its_knob() {
+    let mut document = two_goods();
+    document["ItemList"][0]["HsnCd"] = json!("521211");
+    document["ItemList"][1]["HsnCd"] = json!("391520");
+    let caller = Gstin::parse(LARGE_SUPPLIER).unwrap();
+    let error = registration::check(&DEFAULT, &caller, document.clone()).unwrap_err();
+    let messages: Vec<&str> = error
+        .details()
+        .iter()
+        .map(|d| d.error_message.as_str())
+        .collect();
+    assert_eq!(messages, ["HSN code(s)-521211,391520 is invalid"]);
+
+    let (format, _) = state_with(RuleSettings {
+        hsn_check: HsnCheck::Format,
+        ..RuleSettings::default()
+    });
+    assert_eq!(codes_in(&format, L, document.clone()), set_of(&[]));
+    let mut short = b2b();
+    short["ItemList"][0]["HsnCd"] = json!("8471");
+    assert_eq!(codes_in(&format, L, short.clone()), set_of(&["2176"]));
+
+    let (off, _) = state_with(RuleSettings {
+        hsn_check: HsnCheck::Off,
+        ..RuleSettings::default()
+    });
+    assert_eq!(codes_in(&off, L, short), set_of(&[]));
+}
+
 #[test]
 fn item_limit_2173() {
     let (one, _) = state_with(RuleSettings {
@@ -600,11 +635,21 @@ fn rupees(paise: u32) -> f64 {
     f64::from(paise) / 100.0
 }
 
-/// A goods line (8-digit HSN, unit NOS) or a service line (SAC 99xxxx), 2-decimal quantity
-/// and price, a rate from the master, up to 20% discount and optionally 1% cess.
+/// Codes of the HSN master of `digits` digits, goods or services (SAC, chapter 99).
+fn master_codes(digits: usize, services: bool) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = irp_emulator::masters::hsn_codes()
+        .filter(|c| c.len() == digits && c.starts_with("99") == services)
+        .collect();
+    codes.sort_unstable();
+    codes
+}
+
+/// A goods line (8-digit HSN of the master, unit NOS) or a service line (6-digit SAC of the
+/// master), 2-decimal quantity and price, a rate from the master, up to 20% discount and
+/// optionally 1% cess.
 fn item_strategy() -> impl Strategy<Value = ItemSpec> {
     let goods = (
-        10_000_000_u32..100_000_000,
+        proptest::sample::select(master_codes(8, false)),
         100_u32..=100_000,
         100_u32..=10_000_000,
         0..RATES.len(),
@@ -612,9 +657,14 @@ fn item_strategy() -> impl Strategy<Value = ItemSpec> {
         .prop_map(|(hsn, qty, price, rate)| {
             ItemSpec::goods(&hsn.to_string(), rupees(qty), rupees(price), RATES[rate])
         });
-    let service = (990_000_u32..1_000_000, 100_u32..=10_000_000, 0..RATES.len()).prop_map(
-        |(sac, price, rate)| ItemSpec::service(&sac.to_string(), rupees(price), RATES[rate]),
-    );
+    let service = (
+        proptest::sample::select(master_codes(6, true)),
+        100_u32..=10_000_000,
+        0..RATES.len(),
+    )
+        .prop_map(|(sac, price, rate)| {
+            ItemSpec::service(&sac.to_string(), rupees(price), RATES[rate])
+        });
     (prop_oneof![goods, service], 0_u32..=20, any::<bool>()).prop_map(|(mut item, pct, cess)| {
         item.discount = paise(paise(item.qty * item.unit_price) * f64::from(pct) / 100.0);
         item.cess_rate = if cess { 1.0 } else { 0.0 };

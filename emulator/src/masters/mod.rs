@@ -4,12 +4,14 @@
 //! rebuilt copies (see `emulator/data/README.md`). Keeping them as data rather than code
 //! means a drifted master is fixed by editing a CSV.
 
+mod hsn;
 mod pins;
 mod rates;
 mod states;
 mod units;
 
 pub use self::{
+    hsn::{hsn_codes, is_hsn_code},
     pins::{DistanceError, DistanceModel, PinStateCheck, centroid, pin_belongs_to_state},
     rates::is_gst_rate,
     states::{State, StateStatus, state},
@@ -56,6 +58,7 @@ mod tests {
             ("uqc", include_str!("../../data/uqc.csv")),
             ("state-codes", include_str!("../../data/state-codes.csv")),
             ("gst-rates", include_str!("../../data/gst-rates.csv")),
+            ("hsn-codes", include_str!("../../data/hsn-codes.csv")),
         ] {
             let mut reader = csv::ReaderBuilder::new()
                 .flexible(true)

@@ -3,11 +3,11 @@
 
 use time::Date;
 
-use super::{Context, Findings, Parsed, parse_date, state_code};
+use super::{Context, Findings, HsnCheck, Parsed, parse_date, state_code};
 use crate::{
     error::ErrorCode,
     invoice::Invoice,
-    masters::{is_gst_rate, is_unit_code, pin_belongs_to_state},
+    masters::{is_gst_rate, is_hsn_code, is_unit_code, pin_belongs_to_state},
     taxpayer::{Taxpayer, TaxpayerStatus, TaxpayerType},
 };
 
@@ -44,7 +44,7 @@ pub(super) fn check<'a>(ctx: &Context<'a>, invoice: &Invoice) -> Result<Parsed<'
     if let Some(ship) = invoice.ship_dtls.as_ref().and_then(|s| s.gstin.as_deref()) {
         counterparty(ctx, ship, doc_date, &mut findings);
     }
-    item_codes(invoice, seller, &mut findings);
+    item_codes(invoice, seller, ctx.rules.hsn_check, &mut findings);
     pins(ctx, invoice, &mut findings);
 
     if findings.is_empty() {
@@ -142,19 +142,26 @@ fn counterparty(ctx: &Context<'_>, gstin: &str, date: Date, findings: &mut Findi
     }
 }
 
-fn hsn_is_valid(hsn: &str, seller: &Taxpayer) -> bool {
-    let shape = matches!(hsn.len(), 4 | 6 | 8)
-        && hsn.bytes().all(|b| b.is_ascii_digit())
-        && hsn.bytes().any(|b| b != b'0');
-    shape && (hsn.len() > 4 || seller.aato_crore <= SIX_DIGIT_HSN_ABOVE_CRORE)
+fn hsn_is_valid(hsn: &str, seller: &Taxpayer, check: HsnCheck) -> bool {
+    let shape = || {
+        matches!(hsn.len(), 4 | 6 | 8)
+            && hsn.bytes().all(|b| b.is_ascii_digit())
+            && hsn.bytes().any(|b| b != b'0')
+            && (hsn.len() > 4 || seller.aato_crore <= SIX_DIGIT_HSN_ABOVE_CRORE)
+    };
+    match check {
+        HsnCheck::Off => true,
+        HsnCheck::Format => shape(),
+        HsnCheck::Master => shape() && is_hsn_code(hsn),
+    }
 }
 
 /// HSN (2176), unit (2177) and GST rate (2240), each naming the offending codes.
-fn item_codes(invoice: &Invoice, seller: &Taxpayer, findings: &mut Findings) {
+fn item_codes(invoice: &Invoice, seller: &Taxpayer, check: HsnCheck, findings: &mut Findings) {
     let mut bad_hsn: Vec<&str> = Vec::new();
     let mut bad_unit: Vec<&str> = Vec::new();
     for item in &invoice.item_list {
-        if !hsn_is_valid(&item.hsn_cd, seller) && !bad_hsn.contains(&item.hsn_cd.as_str()) {
+        if !hsn_is_valid(&item.hsn_cd, seller, check) && !bad_hsn.contains(&item.hsn_cd.as_str()) {
             bad_hsn.push(&item.hsn_cd);
         }
         if let Some(unit) = item.unit.as_deref()

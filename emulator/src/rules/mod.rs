@@ -16,7 +16,7 @@ mod totals;
 
 use time::{Date, macros::format_description};
 
-pub use self::settings::{DocNoCaseSetting, RuleSettings, TotalsMode};
+pub use self::settings::{DocNoCaseSetting, HsnCheck, RuleSettings, TotalsMode};
 use crate::{
     error::{ApiError, ErrorCode},
     gstin::{Gstin, GstinCheck},

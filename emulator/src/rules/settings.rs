@@ -17,6 +17,20 @@ pub enum TotalsMode {
     SandboxLax,
 }
 
+/// How `HsnCd` is checked (2176).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum HsnCheck {
+    /// In the HSN/SAC master, and of the shape and length below (NIC 2025).
+    #[default]
+    Master,
+    /// 4, 6 or 8 digits, not all zeros; 6 or more above the AATO threshold (the rule
+    /// before the master was enforced).
+    Format,
+    /// Not checked.
+    Off,
+}
+
 /// Case rule for document numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -64,6 +78,8 @@ pub struct RuleSettings {
     pub max_items: usize,
     /// Road distance over great-circle distance, for the computed e-way bill distance.
     pub road_factor: f64,
+    /// How `HsnCd` is checked (2176).
+    pub hsn_check: HsnCheck,
 }
 
 impl Default for RuleSettings {
@@ -77,6 +93,7 @@ impl Default for RuleSettings {
             cancel_window_hours: 24,
             retrieval_window_days: 2,
             pin_state_check: PinStateCheck::default(),
+            hsn_check: HsnCheck::default(),
             accept_unknown_recipients: false,
             max_items: 1000,
             road_factor: 1.25,
