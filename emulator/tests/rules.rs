@@ -655,16 +655,14 @@ fn item_strategy() -> impl Strategy<Value = ItemSpec> {
         0..RATES.len(),
     )
         .prop_map(|(hsn, qty, price, rate)| {
-            ItemSpec::goods(&hsn.to_string(), rupees(qty), rupees(price), RATES[rate])
+            ItemSpec::goods(hsn, rupees(qty), rupees(price), RATES[rate])
         });
     let service = (
         proptest::sample::select(master_codes(6, true)),
         100_u32..=10_000_000,
         0..RATES.len(),
     )
-        .prop_map(|(sac, price, rate)| {
-            ItemSpec::service(&sac.to_string(), rupees(price), RATES[rate])
-        });
+        .prop_map(|(sac, price, rate)| ItemSpec::service(sac, rupees(price), RATES[rate]));
     (prop_oneof![goods, service], 0_u32..=20, any::<bool>()).prop_map(|(mut item, pct, cess)| {
         item.discount = paise(paise(item.qty * item.unit_price) * f64::from(pct) / 100.0);
         item.cess_rate = if cess { 1.0 } else { 0.0 };
