@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    clock::format_ist,
+    clock::format_ist_minute,
     error::{ApiError, ErrorCode},
     gstin::Gstin,
     invoice::CancelReason,
@@ -87,6 +87,6 @@ pub async fn cancel(
     }
     Ok(CancelAnswer {
         irn: irn.to_string(),
-        cancel_date: format_ist(now),
+        cancel_date: format_ist_minute(now),
     })
 }

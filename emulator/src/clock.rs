@@ -190,6 +190,20 @@ pub fn format_ist(at: OffsetDateTime) -> String {
         .unwrap_or_else(|_| String::from("1970-01-01 05:30:00"))
 }
 
+/// Formats an instant to the minute, seconds printed as `00`: how the IRP prints `EwbDt`,
+/// `CancelDate` and the `AckDt` of a duplicate's DUPIRN block (every real sample of these
+/// ends in `:00`, while `AckDt` and `TokenExpiry` keep their seconds).
+pub fn format_ist_minute(at: OffsetDateTime) -> String {
+    format_ist(to_minute(at))
+}
+
+/// `at` with its seconds and fraction dropped.
+pub fn to_minute(at: OffsetDateTime) -> OffsetDateTime {
+    at.replace_second(0)
+        .and_then(|t| t.replace_nanosecond(0))
+        .unwrap_or(at)
+}
+
 /// Parses `yyyy-MM-dd HH:mm:ss` as an IST instant (the inverse of [`format_ist`]).
 pub fn parse_ist(text: &str) -> Option<OffsetDateTime> {
     time::PrimitiveDateTime::parse(text, IRP_DATE_TIME)
@@ -256,6 +270,13 @@ mod tests {
         let running = Clock::system();
         running.advance(Duration::seconds(300_000_000_000));
         assert_eq!(format_ist(running.now()), "2099-12-31 23:59:59");
+    }
+
+    #[test]
+    fn minute_precision_drops_the_seconds() {
+        let at = datetime!(2025-03-15 19:59:08.5 +5:30);
+        assert_eq!(format_ist_minute(at), "2025-03-15 19:59:00");
+        assert_eq!(format_ist(at), "2025-03-15 19:59:08");
     }
 
     #[test]

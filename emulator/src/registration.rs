@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::{
-    clock::{IST, format_ist},
+    clock::{IST, format_ist, format_ist_minute},
     error::{ApiError, ErrorCode},
     ewaybill,
     gstin::Gstin,
@@ -59,7 +59,7 @@ impl IrnAnswer {
             signed_qr_code: record.signed.qr.clone(),
             status: record.status.code().to_owned(),
             ewb_no: ewb.map(|e| e.ewb_no),
-            ewb_dt: ewb.map(|e| format_ist(e.generated)),
+            ewb_dt: ewb.map(|e| format_ist_minute(e.generated)),
             ewb_valid_till: ewb.and_then(|e| e.valid_till).map(format_ist),
             remarks: None,
         }
@@ -83,7 +83,7 @@ fn conflict_error(conflict: Conflict) -> ApiError {
             irn,
         } => ApiError::new(ErrorCode::DuplicateIrn).with_info(json!([{
             "InfCd": "DUPIRN",
-            "Desc": { "AckNo": ack_no, "AckDt": format_ist(ack_dt), "Irn": irn.as_str() }
+            "Desc": { "AckNo": ack_no, "AckDt": format_ist_minute(ack_dt), "Irn": irn.as_str() }
         }])),
         Conflict::Cancelled => ApiError::new(ErrorCode::CancelledDocumentNumber),
     }

@@ -3,7 +3,8 @@
 //! Names: a capture of an earlier step (`${irn}`), `${gstin.ROLE}` and `${user.ROLE}` from
 //! the profile, `${today}` / `${today-3}` / `${today+1}` (`dd/mm/yyyy`, the target's today),
 //! `${doc_no}` (this step's fresh document number), `${run}` (this run's id) and `${i}`
-//! (the repetition, from 1). A filter may follow: `${doc_no|lower}`, `|upper`. A string that
+//! (the repetition, from 1). A filter may follow: `${doc_no|lower}`, `|upper`, `|minute`
+//! (a `yyyy-MM-dd HH:mm:ss` time with its seconds as `00`). A string that
 //! is exactly one `${capture}` becomes the captured JSON value itself (a number stays a
 //! number).
 
@@ -105,6 +106,11 @@ impl Vars<'_> {
             None => Ok(value),
             Some("lower") => Ok(value.to_lowercase()),
             Some("upper") => Ok(value.to_uppercase()),
+            // `yyyy-MM-dd HH:mm:ss` to the minute, as the IRP prints the AckDt of a DUPIRN
+            // block, EwbDt and CancelDate.
+            Some("minute") if value.len() == 19 && value.is_char_boundary(17) => {
+                Ok(format!("{}00", value.get(..17).unwrap_or_default()))
+            }
             Some(_) => Err(TemplateError::Syntax(expr.to_owned())),
         }
     }
@@ -170,6 +176,7 @@ mod tests {
         let captures = BTreeMap::from([
             ("irn".to_owned(), json!("abc")),
             ("ack".to_owned(), json!(152610000000001_u64)),
+            ("at".to_owned(), json!("2026-03-31 10:07:41")),
         ]);
         let vars = Vars {
             captures: &captures,
@@ -189,6 +196,7 @@ mod tests {
             (json!("${today-1}"), json!("28/02/2026")),
             (json!("${today+31}"), json!("01/04/2026")),
             (json!("${doc_no|lower}-${i}"), json!("c1/ab-2")),
+            (json!("${at|minute}"), json!("2026-03-31 10:07:00")),
             (json!({"a": ["${run}", 5]}), json!({"a": ["RUN1", 5]})),
         ];
         for (template, expected) in table {

@@ -9,7 +9,7 @@ use super::{
     rules,
 };
 use crate::{
-    clock::format_ist,
+    clock::{format_ist, format_ist_minute},
     error::{ApiError, ErrorCode, EwbSystemCode, EwbSystemError},
     gstin::Gstin,
     invoice::{CancelReason, EwbDtls, Invoice},
@@ -99,7 +99,7 @@ pub async fn generate(
     Ok(EwbMade {
         answer: EwbAnswer {
             ewb_no: bill.ewb_no,
-            ewb_dt: format_ist(bill.generated),
+            ewb_dt: format_ist_minute(bill.generated),
             ewb_valid_till: bill.valid_till.map(format_ist),
             remarks: None,
         },
@@ -118,7 +118,7 @@ pub fn details(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<EwbDetails
         ewb_no: ewb.ewb_no,
         status: ewb.status().to_owned(),
         gen_gstin: record.supplier.to_string(),
-        ewb_dt: format_ist(ewb.generated),
+        ewb_dt: format_ist_minute(ewb.generated),
         ewb_valid_till: ewb.valid_till.map(format_ist),
     })
 }

@@ -130,7 +130,9 @@ pub struct EwbDetails {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelEwbRequest {
-    /// The e-way bill number (any number: an unknown one is answered 325).
+    /// The e-way bill number (any number: an unknown one is answered 325), as a JSON number
+    /// or a string of digits (India Compliance sends a string, and NIC accepts it).
+    #[serde(deserialize_with = "number_or_digits")]
     pub ewb_no: EwbNo,
     /// Reason code 1–4, as a number or a string.
     pub cancel_rsn_code: Value,
@@ -143,16 +145,17 @@ pub struct CancelEwbRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelledEwb {
-    /// The e-way bill number.
+    /// The e-way bill number, as a string (as NIC answers it).
+    #[serde(serialize_with = "as_text", deserialize_with = "number_or_digits")]
     pub eway_bill_no: EwbNo,
-    /// `dd/MM/yyyy hh:mm:ss AM`, IST.
+    /// `dd/MM/yyyy hh:mm:00 AM`, IST, to the minute as NIC prints it.
     pub cancel_date: String,
 }
 
 impl CancelledEwb {
     /// The answer for `ewb_no` cancelled at `at`.
     pub fn at(ewb_no: EwbNo, at: OffsetDateTime) -> Self {
-        let cancel_date = at
+        let cancel_date = crate::clock::to_minute(at)
             .to_offset(IST)
             .format(time::macros::format_description!(
                 "[day]/[month]/[year] [hour repr:12]:[minute]:[second] [period]"
@@ -163,4 +166,21 @@ impl CancelledEwb {
             cancel_date,
         }
     }
+}
+
+/// An e-way bill number sent as a JSON number or as a string of digits.
+fn number_or_digits<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<EwbNo, D::Error> {
+    use serde::de::Error;
+    match Value::deserialize(deserializer)? {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse::<u64>().ok(),
+        _ => None,
+    }
+    .map(EwbNo::from_u64)
+    .ok_or_else(|| D::Error::custom("ewbNo: expected a number or a string of digits"))
+}
+
+/// An e-way bill number written as a JSON string.
+fn as_text<S: serde::Serializer>(ewb_no: &EwbNo, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&ewb_no.get())
 }

@@ -1,0 +1,105 @@
+//! What real IRP answers look like, pinned against the recorded samples of the reference
+//! pack: the e-way bill system's number as a string both ways, and the timestamps NIC prints
+//! to the minute (`EwbDt`, `CancelDate`, DUPIRN `AckDt`, the e-way bill `cancelDate`) next to
+//! those it prints to the second (`AckDt`, `TokenExpiry`).
+
+use base64::{Engine, engine::general_purpose::STANDARD};
+use serde_json::{Value, json};
+use time::Duration;
+
+use crate::{
+    helpers::*,
+    invoice::{GENERATE, sample},
+};
+
+/// India Compliance sends `ewbNo` as a string (`"391009149369"`) and NIC answers
+/// `ewayBillNo` as a string; the sandbox refused the string and answered a number.
+#[tokio::test]
+async fn ewb_cancel_takes_the_number_as_a_string_and_answers_one() {
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let irn = open(
+        &session,
+        &oneshot(&state, authed_post(&session, GENERATE, &sample("FID/EWB"))).await,
+    )["Irn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let made = open(
+        &session,
+        &oneshot(
+            &state,
+            authed_post(
+                &session,
+                "/eiewb/v1.03/ewaybill",
+                &json!({"Irn": irn, "Distance": 10, "TransMode": "1", "VehNo": "KA01AB1234",
+                        "VehType": "R"}),
+            ),
+        )
+        .await,
+    );
+    let ewb_no = made["EwbNo"].as_u64().unwrap();
+    let plain = json!({"ewbNo": ewb_no.to_string(), "cancelRsnCode": "3",
+                       "cancelRmrk": "Order cancelled"});
+    let data = STANDARD.encode(aes_encrypt(&session.sek, plain.to_string().as_bytes()));
+    let mut request = authed_post(&session, "/ewaybillapi/v1.03/ewayapi", &json!({}));
+    *request.body_mut() =
+        axum::body::Body::from(json!({"action": "CANEWB", "data": data}).to_string());
+    let answer = oneshot(&state, request).await;
+    assert_eq!(answer.body["status"], "1", "{:?}", answer.body);
+    let sealed = STANDARD
+        .decode(answer.body["data"].as_str().unwrap())
+        .unwrap();
+    let result: Value = serde_json::from_slice(&aes_decrypt(&session.sek, &sealed)).unwrap();
+    assert_eq!(result["ewayBillNo"], json!(ewb_no.to_string()));
+}
+
+/// Real samples print `EwbDt`, `CancelDate`, the DUPIRN `AckDt` and the e-way bill
+/// `cancelDate` to the minute (`19:29:00`), while `AckDt` (`2025-03-15 19:59:08`) and
+/// `TokenExpiry` (`22:06:02`) keep their seconds.
+#[tokio::test]
+async fn minute_and_second_precision_as_nic_prints_them() {
+    let (state, clock) = state();
+    clock.advance(Duration::seconds(8));
+    let session = login(&state, LARGE, LARGE_USER, true).await;
+    assert_eq!(session.expiry, "2026-03-31 11:00:08");
+    let mut invoice = sample("FID/TIME");
+    invoice["EwbDtls"] = json!({"TransMode": "1", "Distance": 10, "VehNo": "KA01AB1234",
+                                "VehType": "R"});
+    let made = open(
+        &session,
+        &oneshot(&state, authed_post(&session, GENERATE, &invoice)).await,
+    );
+    assert_eq!(made["AckDt"], "2026-03-31 10:00:08");
+    assert_eq!(made["EwbDt"], "2026-03-31 10:00:00");
+    assert_eq!(made["EwbValidTill"], "2026-04-01 23:59:00");
+
+    let duplicate = oneshot(&state, authed_post(&session, GENERATE, &invoice)).await;
+    duplicate.assert_error("2150");
+    let desc = &duplicate.body["InfoDtls"][0]["Desc"];
+    assert_eq!(desc["AckDt"], "2026-03-31 10:00:00");
+    assert_eq!(desc["AckNo"], made["AckNo"]);
+
+    let plain = open(
+        &session,
+        &oneshot(
+            &state,
+            authed_post(&session, GENERATE, &sample("FID/TIME2")),
+        )
+        .await,
+    );
+    clock.advance(Duration::seconds(50));
+    let cancelled = open(
+        &session,
+        &oneshot(
+            &state,
+            authed_post(
+                &session,
+                "/eicore/v1.03/Invoice/Cancel",
+                &json!({"Irn": plain["Irn"], "CnlRsn": "1", "CnlRem": "Duplicate"}),
+            ),
+        )
+        .await,
+    );
+    assert_eq!(cancelled["CancelDate"], "2026-03-31 10:00:00");
+}
