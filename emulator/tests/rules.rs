@@ -505,6 +505,26 @@ fn hsn_master_check_and_its_knob() {
     assert_eq!(codes_in(&off, L, short), set_of(&[]));
 }
 
+/// NIC's order and wording for a composition supplier not enabled for e-invoicing: 3026
+/// first, then 2300 (2025 production).
+#[test]
+fn not_enabled_is_listed_before_the_supplier_type() {
+    let mut document = b2b();
+    document["SellerDtls"]["Gstin"] = json!(COMPOSITION);
+    let caller = Gstin::parse(COMPOSITION).unwrap();
+    let error = registration::check(&DEFAULT, &caller, document).unwrap_err();
+    let codes: Vec<&str> = error
+        .details()
+        .iter()
+        .map(|d| d.error_code.as_str())
+        .collect();
+    assert_eq!(codes, ["3026", "2300"]);
+    assert_eq!(
+        error.details()[0].error_message,
+        "E-Invoice Options are not enabled for this GSTIN"
+    );
+}
+
 #[test]
 fn item_limit_2173() {
     let (one, _) = state_with(RuleSettings {

@@ -83,6 +83,12 @@ pub fn check(
     if ctx.blocked {
         f.add(ErrorCode::EwbBlocked, &[ctx.caller.as_str()]);
     }
+    // NIC checks Part-A first: a services invoice, a credit or a debit note sent with
+    // neither transport mode nor transporter was answered 4019 alone (sandbox 2022), not
+    // 4009/4010.
+    if f.is_empty() && part_a_without_transporter(transport) {
+        return Err(ApiError::new(ErrorCode::EwbTransporterRequired));
+    }
     if invoice.doc_dtls.typ != DocType::Invoice {
         f.add(ErrorCode::EwbWrongDocument, &[]);
     } else if invoice.item_list.iter().all(|i| i.is_service()) {
@@ -113,6 +119,12 @@ pub fn check(
         computed,
         valid_till: part_b.then(|| valid_till(ctx.now, km, odc)),
     })
+}
+
+/// No Part-B (mode, vehicle or transport document) and no transporter id.
+fn part_a_without_transporter(t: &EwbDtls) -> bool {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    blank(&t.trans_mode) && blank(&t.veh_no) && blank(&t.trans_doc_no) && t.trans_id.is_none()
 }
 
 /// A place goods move from or to.

@@ -32,13 +32,14 @@ pub(super) fn check<'a>(ctx: &Context<'a>, invoice: &Invoice) -> Result<Parsed<'
 
     check_caller(ctx, invoice, seller, &mut findings);
     active_on(seller, doc_date, &mut findings);
+    // NIC lists 3026 before 2300 for a composition supplier not enabled (2025 production).
+    if !seller.einvoice_enabled {
+        findings.add(ErrorCode::EinvoiceNotEnabled, &[]);
+    }
     match seller.taxpayer_type {
         TaxpayerType::Regular | TaxpayerType::SezDeveloper => {}
         TaxpayerType::SezUnit => findings.add(ErrorCode::SupplierIsSez, &[seller.gstin.as_str()]),
         _ => findings.add(ErrorCode::SupplierTypeNotAllowed, &[]),
-    }
-    if !seller.einvoice_enabled {
-        findings.add(ErrorCode::EinvoiceNotEnabled, &[]);
     }
     counterparty(ctx, &invoice.buyer_dtls.gstin, doc_date, &mut findings);
     if let Some(ship) = invoice.ship_dtls.as_ref().and_then(|s| s.gstin.as_deref()) {
@@ -120,10 +121,9 @@ fn active_on(taxpayer: &Taxpayer, date: Date, findings: &mut Findings) {
             }
             Some(_) => {}
         },
-        TaxpayerStatus::Inactive | TaxpayerStatus::Suspended => findings.add_message(
-            ErrorCode::InactiveGstin,
-            format!("GSTIN -{gstin} is inactive or cancelled"),
-        ),
+        TaxpayerStatus::Inactive | TaxpayerStatus::Suspended => {
+            findings.add(ErrorCode::InactiveGstin, &[gstin]);
+        }
     }
 }
 

@@ -103,3 +103,40 @@ async fn minute_and_second_precision_as_nic_prints_them() {
     );
     assert_eq!(cancelled["CancelDate"], "2026-03-31 10:00:00");
 }
+
+/// A services invoice, a credit note and a debit note sent with `EwbDtls {Distance: 0}` and
+/// no transporter: NIC registered each and answered `EWBERR` with 4019 alone (sandbox
+/// 2022-09), not 4009/4010.
+#[tokio::test]
+async fn ewberr_for_part_a_without_transporter_is_4019_alone() {
+    use irp_emulator::{
+        invoice::DocType,
+        samples::{self, InvoiceSpec, ItemSpec},
+    };
+
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let date = time::macros::date!(2026 - 03 - 30);
+    let mut services = InvoiceSpec::simple("FID/SRV", date);
+    services.items = vec![ItemSpec::service("998314", 1000.0, 18.0)];
+    let mut credit = InvoiceSpec::simple("FID/CRN", date);
+    credit.doc_type = DocType::CreditNote;
+    let mut debit = InvoiceSpec::simple("FID/DBN", date);
+    debit.doc_type = DocType::DebitNote;
+    for spec in [services, credit, debit] {
+        let mut invoice = samples::invoice(&spec);
+        invoice["EwbDtls"] = json!({"Distance": 0});
+        let answer = oneshot(&state, authed_post(&session, GENERATE, &invoice)).await;
+        let data = open(&session, &answer);
+        assert_eq!(data["EwbNo"], Value::Null);
+        let info = &answer.body["InfoDtls"][0];
+        assert_eq!(info["InfCd"], "EWBERR", "{}", spec.doc_no);
+        let codes: Vec<&str> = info["Desc"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["ErrorCode"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["4019"], "{}", spec.doc_no);
+    }
+}
