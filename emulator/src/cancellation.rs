@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    caller::Caller,
     clock::format_ist_minute,
     error::{ApiError, ErrorCode},
-    gstin::Gstin,
     invoice::CancelReason,
     irn::Irn,
     registry::{IrnRecord, IrnStatus},
@@ -46,7 +46,7 @@ fn invalid(message: &str) -> ApiError {
 /// Cancels an IRN for `caller`.
 pub async fn cancel(
     state: &AppState,
-    caller: &Gstin,
+    caller: &Caller,
     request: &CancelRequest,
 ) -> Result<CancelAnswer, ApiError> {
     let irn = Irn::parse(&request.irn).ok_or_else(|| invalid("#/Irn: must be 64 characters"))?;
@@ -63,7 +63,7 @@ pub async fn cancel(
         .registry
         .get(&irn)?
         .ok_or(ErrorCode::IrnNotAvailable)?;
-    if !record.belongs_to(caller) {
+    if !record.reachable_by(caller) {
         return Err(ErrorCode::NotYourInvoice.into());
     }
     if record.status != IrnStatus::Active {

@@ -21,6 +21,7 @@
 //!   payload, and its vocabulary typed once: `SupplyType`, `DocType`, `YesNo`, `AckNo`,
 //!   `EwbNo`, `CancelReason`.
 //! - [`rules`]: NIC's business rules in evaluation order, with their knobs.
+//! - [`caller`]: who acts on a document (with `sup_gstin`, an operator for its supplier).
 //! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle
 //!   (`ewaybill/`: wire shapes, the 40xx rules, validity, lifecycle).
 //! - [`registry`]: registered IRNs and e-way bills (an IRN and the e-way bill made with it
@@ -33,6 +34,7 @@
 //! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices.
 
 pub mod api;
+pub mod caller;
 pub mod cancellation;
 pub mod cli;
 pub mod clock;

@@ -2,8 +2,8 @@
 //! supplier (or its operator) only, and only inside the retrieval window.
 
 use crate::{
+    caller::Caller,
     error::{ApiError, ErrorCode},
-    gstin::Gstin,
     invoice::DocType,
     irn::{FinancialYear, Irn},
     registration::IrnAnswer,
@@ -12,10 +12,10 @@ use crate::{
 };
 
 /// The registration of `irn` as `caller` may see it.
-pub fn by_irn(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<IrnAnswer, ApiError> {
+pub fn by_irn(state: &AppState, caller: &Caller, irn: &Irn) -> Result<IrnAnswer, ApiError> {
     let now = state.clock.now();
     let record = state.registry.get(irn)?.ok_or(ErrorCode::IrnNotAvailable)?;
-    if !record.belongs_to(caller) {
+    if !record.reachable_by(caller) {
         return Err(ErrorCode::NotYourInvoice.into());
     }
     if now - record.ack_dt > state.settings.rules.retrieval_window() {
@@ -24,11 +24,11 @@ pub fn by_irn(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<IrnAnswer, 
     Ok(IrnAnswer::of(&record))
 }
 
-/// The registration of the caller's document `doc_type`/`doc_no`/`doc_date`
+/// The registration of the caller's (or, with `sup_gstin`, its supplier's) document `doc_type`/`doc_no`/`doc_date`
 /// (`INV`, `DOC/001`, `dd/MM/yyyy`).
 pub fn by_document(
     state: &AppState,
-    caller: &Gstin,
+    caller: &Caller,
     doc_type: &str,
     doc_no: &str,
     doc_date: &str,
@@ -45,7 +45,7 @@ pub fn by_document(
         return Err(incomplete("docnum"));
     }
     let irn = Irn::derive(
-        caller,
+        caller.supplier(),
         FinancialYear::of(date),
         doc_type,
         doc_no,

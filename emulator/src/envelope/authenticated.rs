@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{Sealed, credentials::check_client};
 use crate::{
+    caller::Caller,
     config::GstinMismatch,
     crypto::aes_ecb_encrypt,
     error::{ApiError, ErrorCode},
@@ -20,6 +21,9 @@ use crate::{
 pub struct Authenticated {
     /// Who is calling.
     pub identity: Identity,
+    /// The caller of document APIs: the token's GSTIN, and the supplier named in
+    /// `sup_gstin` when an e-commerce operator acts for one.
+    pub caller: Caller,
     sek: SessionKey,
 }
 
@@ -73,7 +77,25 @@ impl FromRequestParts<AppState> for Authenticated {
             .sessions
             .check(token, &client_id, user_name, gstin, now)
         {
-            Ok((identity, sek)) => Ok(Self { identity, sek }),
+            Ok((identity, sek)) => {
+                let for_supplier = match headers.sup_gstin.as_deref() {
+                    None => None,
+                    Some(text) => Some(state.settings.gstin_check().parse(text).map_err(|_| {
+                        ApiError::with_message(
+                            ErrorCode::InvalidGstin,
+                            format!("GSTIN - {text} is invalid"),
+                        )
+                    })?),
+                };
+                Ok(Self {
+                    caller: Caller {
+                        gstin: identity.gstin.clone(),
+                        for_supplier,
+                    },
+                    identity,
+                    sek,
+                })
+            }
             Err(TokenError::WrongGstin)
                 if state.settings.gstin_mismatch == GstinMismatch::InvalidGstinForUser =>
             {

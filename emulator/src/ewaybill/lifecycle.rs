@@ -9,6 +9,7 @@ use super::{
     rules,
 };
 use crate::{
+    caller::Caller,
     clock::{format_ist, format_ist_minute},
     error::{ApiError, ErrorCode, EwbSystemCode, EwbSystemError},
     gstin::Gstin,
@@ -55,7 +56,7 @@ pub fn check_with_irn(
 /// Generates the e-way bill of a registered IRN for `caller`.
 pub async fn generate(
     state: &AppState,
-    caller: &Gstin,
+    caller: &Caller,
     irn: &Irn,
     transport: &EwbDtls,
     ship_to: Option<&EwbAddress>,
@@ -66,7 +67,7 @@ pub async fn generate(
         .registry
         .get(irn)?
         .ok_or(ErrorCode::EwbIrnNotAvailable)?;
-    if !record.belongs_to(caller) {
+    if !record.reachable_by(caller) {
         return Err(ErrorCode::EwbNotAuthorised.into());
     }
     if record.status != IrnStatus::Active {
@@ -79,7 +80,7 @@ pub async fn generate(
         .registry
         .invoice(irn)?
         .ok_or(ErrorCode::EwbIrnNotAvailable)?;
-    let ctx = context(state, caller, now);
+    let ctx = context(state, &caller.gstin, now);
     let plan = rules::check(&ctx, &invoice, transport, ship_to, dispatch)?;
     let bill = plan.bill(state.registry.next_ewb_no());
     // Attaching re-checks "active IRN, no active e-way bill" atomically. The loser of a
@@ -108,9 +109,9 @@ pub async fn generate(
 }
 
 /// The e-way bill of an IRN.
-pub fn details(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<EwbDetails, ApiError> {
+pub fn details(state: &AppState, caller: &Caller, irn: &Irn) -> Result<EwbDetails, ApiError> {
     let record = state.registry.get(irn)?.ok_or(ErrorCode::EwbNotFound)?;
-    if !record.belongs_to(caller) {
+    if !record.reachable_by(caller) {
         return Err(ErrorCode::EwbNotAuthorised.into());
     }
     let ewb = record.ewb.as_ref().ok_or(ErrorCode::EwbNotFound)?;
@@ -126,7 +127,7 @@ pub fn details(state: &AppState, caller: &Gstin, irn: &Irn) -> Result<EwbDetails
 /// Cancels an e-way bill for `caller`, in the e-way bill system's terms.
 pub async fn cancel(
     state: &AppState,
-    caller: &Gstin,
+    caller: &Caller,
     request: &CancelEwbRequest,
 ) -> Result<CancelledEwb, EwbSystemError> {
     let reason_ok = CancelReason::from_wire(&request.cancel_rsn_code).is_some();
@@ -145,7 +146,7 @@ pub async fn cancel(
         .irn_of_ewb(ewb_no)?
         .ok_or(EwbSystemCode::NotFound)?;
     let record = state.registry.get(&irn)?.ok_or(EwbSystemCode::NotFound)?;
-    if !record.belongs_to(caller) {
+    if !record.reachable_by(caller) {
         return Err(EwbSystemCode::NotYoursOrCancelled.into());
     }
     let ewb = record
@@ -184,7 +185,7 @@ mod tests {
             store.clone(),
         )
         .unwrap();
-        let caller = Gstin::parse(crate::samples::LARGE_SUPPLIER).unwrap();
+        let caller = Caller::own(Gstin::parse(crate::samples::LARGE_SUPPLIER).unwrap());
         let request = CancelEwbRequest {
             ewb_no: crate::invoice::EwbNo::from_u64(111_000_000_001),
             cancel_rsn_code: json!(2),

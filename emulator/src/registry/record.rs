@@ -4,6 +4,7 @@
 use time::OffsetDateTime;
 
 use crate::{
+    caller::Caller,
     gstin::Gstin,
     invoice::{AckNo, CancelReason, EwbNo},
     irn::Irn,
@@ -94,9 +95,9 @@ pub struct IrnRecord {
 }
 
 impl IrnRecord {
-    /// Whether `gstin` may see or act on this IRN: the supplier, or its operator.
-    pub fn belongs_to(&self, gstin: &Gstin) -> bool {
-        self.supplier == *gstin || self.operator.as_deref() == Some(gstin.as_str())
+    /// Whether `caller` may see or act on this registration (see [`Caller`]).
+    pub fn reachable_by(&self, caller: &Caller) -> bool {
+        caller.reaches(&self.supplier, self.operator.as_deref())
     }
 
     /// The active (not cancelled) e-way bill, if any.

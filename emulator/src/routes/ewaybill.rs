@@ -21,7 +21,7 @@ pub(super) async fn generate(
     let irn = Irn::parse(&payload.irn).ok_or(ErrorCode::EwbIrnNotAvailable)?;
     let made = ewaybill::generate(
         &state,
-        &auth.identity.gstin,
+        &auth.caller,
         &irn,
         &payload.transport(),
         payload.exp_ship_dtls.as_ref(),
@@ -37,7 +37,7 @@ pub(super) async fn details(
     IrpPath(irn): IrpPath<String>,
 ) -> Result<Sealed, ApiError> {
     let irn = Irn::parse(&irn).ok_or(ErrorCode::EwbNotFound)?;
-    auth.seal(&ewaybill::details(&state, &auth.identity.gstin, &irn)?)
+    auth.seal(&ewaybill::details(&state, &auth.caller, &irn)?)
 }
 
 impl EwbSystemAction for CancelEwbRequest {
@@ -48,6 +48,6 @@ pub(super) async fn cancel(
     State(state): State<AppState>,
     EwbSystemRequest { auth, payload }: EwbSystemRequest<CancelEwbRequest>,
 ) -> Result<EwbSystemSealed, EwbSystemError> {
-    let cancelled = ewaybill::cancel(&state, &auth.identity.gstin, &payload).await?;
+    let cancelled = ewaybill::cancel(&state, &auth.caller, &payload).await?;
     EwbSystemSealed::seal(&auth, &cancelled)
 }

@@ -28,7 +28,7 @@ pub(super) async fn by_irn(
     IrpPath(irn): IrpPath<String>,
 ) -> Result<Sealed, ApiError> {
     let irn = Irn::parse(&irn).ok_or(ErrorCode::IrnNotAvailable)?;
-    auth.seal(&retrieval::by_irn(&state, &auth.identity.gstin, &irn)?)
+    auth.seal(&retrieval::by_irn(&state, &auth.caller, &irn)?)
 }
 
 pub(super) async fn by_document(
@@ -46,7 +46,7 @@ pub(super) async fn by_document(
     };
     let answer = retrieval::by_document(
         &state,
-        &auth.identity.gstin,
+        &auth.caller,
         param("doctype"),
         param("docnum"),
         param("docdate"),
@@ -58,5 +58,5 @@ pub(super) async fn cancel(
     State(state): State<AppState>,
     Encrypted { auth, payload }: Encrypted<CancelRequest>,
 ) -> Result<Sealed, ApiError> {
-    auth.seal(&cancellation::cancel(&state, &auth.identity.gstin, &payload).await?)
+    auth.seal(&cancellation::cancel(&state, &auth.caller, &payload).await?)
 }

@@ -140,3 +140,67 @@ async fn ewberr_for_part_a_without_transporter_is_4019_alone() {
         assert_eq!(codes, ["4019"], "{}", spec.doc_no);
     }
 }
+
+/// The e-commerce operator reaches an IRN it is named on by sending `sup_gstin` with the
+/// supplier's GSTIN (Get IRN, Get by document, e-way bill, Cancel IRN); without it, or for
+/// a document it is not named on, the answer is "not yours".
+#[tokio::test]
+async fn sup_gstin_lets_the_operator_act_for_its_supplier() {
+    const OPERATOR: &str = "29AAACE1414M1ZP";
+    const SMALL: &str = "29AAACS2222B1ZY";
+    let with_sup = |mut request: axum::http::Request<axum::body::Body>, sup: &str| {
+        request
+            .headers_mut()
+            .insert("sup_gstin", sup.parse().unwrap());
+        request
+    };
+    let (state, _) = state();
+    let supplier = login(&state, LARGE, LARGE_USER, false).await;
+    let operator = login(&state, OPERATOR, "ecom_operator", false).await;
+    let stranger = login(&state, SMALL, "small_supplier", false).await;
+    let mut invoice = sample("FID/ECOM");
+    invoice["TranDtls"]["EcmGstin"] = json!(OPERATOR);
+    let made = open(
+        &supplier,
+        &oneshot(&state, authed_post(&supplier, GENERATE, &invoice)).await,
+    );
+    let irn = made["Irn"].as_str().unwrap();
+    let get = format!("/eicore/v1.03/Invoice/irn/{irn}");
+    let by_doc = "/eicore/v1.03/Invoice/irnbydocdetails?doctype=INV&docnum=FID%2FECOM&docdate=30%2F03%2F2026";
+
+    oneshot(&state, authed_get(&operator, &get))
+        .await
+        .assert_error("2143");
+    let seen = open(
+        &operator,
+        &oneshot(&state, with_sup(authed_get(&operator, &get), LARGE)).await,
+    );
+    assert_eq!(seen["AckNo"], made["AckNo"]);
+    let found = open(
+        &operator,
+        &oneshot(&state, with_sup(authed_get(&operator, by_doc), LARGE)).await,
+    );
+    assert_eq!(found["Irn"], irn);
+    // Another taxpayer naming the supplier is still a stranger; a malformed header is 3028.
+    oneshot(&state, with_sup(authed_get(&stranger, &get), LARGE))
+        .await
+        .assert_error("2143");
+    oneshot(&state, with_sup(authed_get(&operator, &get), "NOT-A-GSTIN"))
+        .await
+        .assert_error("3028");
+
+    let cancel = json!({"Irn": irn, "CnlRsn": "2", "CnlRem": "Order cancelled"});
+    let path = "/eicore/v1.03/Invoice/Cancel";
+    oneshot(&state, authed_post(&operator, path, &cancel))
+        .await
+        .assert_error("2143");
+    let cancelled = open(
+        &operator,
+        &oneshot(
+            &state,
+            with_sup(authed_post(&operator, path, &cancel), LARGE),
+        )
+        .await,
+    );
+    assert_eq!(cancelled["Irn"], irn);
+}
