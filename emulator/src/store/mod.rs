@@ -14,6 +14,7 @@
 mod error;
 mod file;
 mod integrity;
+mod marks;
 mod readers;
 mod schema;
 mod seal;
@@ -25,6 +26,7 @@ use rusqlite::{Connection, config::DbConfig};
 
 pub use self::error::StoreError;
 pub use self::file::{DB_FILE, export, import};
+pub use self::marks::{MARKS_FILE, Sequence, SequenceMarks};
 pub use self::schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use self::seal::Sealer;
 pub use self::writer::Synchronous;
