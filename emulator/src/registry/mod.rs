@@ -247,7 +247,10 @@ impl Drop for Registry {
     /// A clean stop: nothing above the last numbers issued was handed out, so the marks go
     /// back down to them and the next start continues without a gap.
     fn drop(&mut self) {
-        let claims = self.claims.get_mut().unwrap_or_else(PoisonError::into_inner);
+        let claims = self
+            .claims
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
         let (ack, ewb) = (claims.ack_sequence, claims.ewb_sequence);
         if let Err(e) = claims.marks.settle(ack, ewb) {
             tracing::warn!("sequence marks not settled: {e}");

@@ -60,9 +60,8 @@ pub(super) fn sequences(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
 /// `(ack, ewb)` sequence parts of the highest numbers stored (a lost WAL can take the
 /// sequence rows back further than the rows it kept).
 pub(super) fn highest_stored(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
-    let highest = |sql: &str, modulus: u64| {
-        conn.query_row(sql, [as_i64(modulus)], |r| as_u64(r, 0))
-    };
+    let highest =
+        |sql: &str, modulus: u64| conn.query_row(sql, [as_i64(modulus)], |r| as_u64(r, 0));
     Ok((
         highest(
             "SELECT coalesce(max(ack_no % ?1), 0) FROM irn",

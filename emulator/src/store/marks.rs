@@ -165,7 +165,13 @@ mod tests {
 
     #[test]
     fn a_damaged_file_is_refused() {
-        for text in ["", "ack 1\n", "ack 1\newb x\n", "ack 1\nack 2\newb 3\n", "junk"] {
+        for text in [
+            "",
+            "ack 1\n",
+            "ack 1\newb x\n",
+            "ack 1\nack 2\newb 3\n",
+            "junk",
+        ] {
             assert_eq!(parse(text), None, "{text:?}");
         }
         assert_eq!(parse("ewb 2\nack 1\n"), Some((1, 2)));

@@ -75,7 +75,10 @@ async fn a_database_with_a_zeroed_page_is_refused_at_start() {
     let (ok, stderr) = refused(&data);
     assert!(!ok, "a database with a zeroed page was accepted");
     assert!(stderr.contains("integrity check failed"), "{stderr}");
-    assert!(std::fs::read(&db).unwrap() == damaged, "the file was modified");
+    assert!(
+        std::fs::read(&db).unwrap() == damaged,
+        "the file was modified"
+    );
 }
 
 #[tokio::test]
@@ -101,7 +104,10 @@ async fn an_export_with_zeroed_pages_is_refused_at_import() {
     let stderr = String::from_utf8_lossy(&import.stderr);
     assert!(!import.status.success(), "a damaged export was imported");
     assert!(stderr.contains("integrity check failed"), "{stderr}");
-    assert!(std::fs::read(&export).unwrap() == damaged, "the export was modified");
+    assert!(
+        std::fs::read(&export).unwrap() == damaged,
+        "the export was modified"
+    );
     assert!(!target.join(DB_FILE).exists(), "something was swapped in");
 }
 
@@ -202,7 +208,10 @@ async fn a_lost_or_broken_wal_never_makes_an_ack_no_or_ewb_no_repeat() {
         let (ack_no, ewb_no) = numbers(&answer);
         let highest_ack = issued.iter().map(|(a, _)| *a).max().unwrap();
         let highest_ewb = issued.iter().filter_map(|(_, e)| *e).max().unwrap();
-        assert!(ack_no > highest_ack, "{damage:?}: AckNo {ack_no} after {highest_ack}");
+        assert!(
+            ack_no > highest_ack,
+            "{damage:?}: AckNo {ack_no} after {highest_ack}"
+        );
         assert!(
             ewb_no.unwrap() > highest_ewb,
             "{damage:?}: EwbNo {ewb_no:?} after {highest_ewb}"

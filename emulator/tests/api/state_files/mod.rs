@@ -226,7 +226,10 @@ fn refused(data: &Path) -> (bool, String) {
         child.kill().unwrap();
     }
     let output = child.wait_with_output().unwrap();
-    (started, String::from_utf8_lossy(&output.stderr).into_owned())
+    (
+        started,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 #[test]
