@@ -219,3 +219,66 @@ async fn a_lost_or_broken_wal_never_makes_an_ack_no_or_ewb_no_repeat() {
         drop(process);
     }
 }
+
+/// The cost of the start-up check at scale: 100,000 registrations (a third with an e-way
+/// bill) and 100,000 journal entries, copied from real ones. Prints `quick_check`,
+/// `integrity_check` and a whole `Store::open` (integrity_check and the NUL scan). Run with
+/// `cargo test --release -p irp-emulator --test api integrity_check_timings -- --ignored
+/// --nocapture`; `IRP_TIMINGS_KEEP=<path>` keeps the database for other tools.
+#[tokio::test]
+#[ignore = "builds a large database; run by hand to measure the start-up check"]
+async fn integrity_check_timings_at_100k_registrations() {
+    const N: u32 = 100_000;
+    let (work, data) = made_data_dir(3).await;
+    let db = data.join(DB_FILE);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {N})
+         INSERT INTO irn (irn, ack_no, ack_dt, supplier, operator, invoice, signed_invoice,
+                          signed_qr)
+         SELECT printf('%064x', i), 152600000000000 + 1000000 + i, ack_dt, supplier, operator,
+                invoice, signed_invoice, signed_qr
+           FROM n, (SELECT * FROM irn LIMIT 1);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 3 FROM n WHERE i < {N})
+         INSERT INTO ewb (ewb_no, irn, generated, valid_till, distance_km)
+         SELECT 110000000000 + 1000000 + i, printf('%064x', i), generated, valid_till,
+                distance_km
+           FROM n, (SELECT * FROM ewb LIMIT 1);
+         WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {N})
+         INSERT INTO journal (request_id, wall_time, virtual_time, api, method, path, client_id,
+                              gstin, user_name, http_status, status, error_codes, info_codes,
+                              latency_us, fault, request, response)
+         SELECT request_id || i, wall_time, virtual_time, api, method, path, client_id, gstin,
+                user_name, http_status, status, error_codes, info_codes, latency_us, fault,
+                request, response
+           FROM n, (SELECT * FROM journal WHERE api = 'generate_irn' LIMIT 1);"
+    ))
+    .unwrap();
+    let timed = |what: &str, f: &dyn Fn()| {
+        let start = std::time::Instant::now();
+        f();
+        eprintln!("{what}: {:.2?}", start.elapsed());
+    };
+    let size = std::fs::metadata(&db).unwrap().len();
+    eprintln!("{N} registrations, {} MiB", size / (1 << 20));
+    for pragma in ["quick_check", "integrity_check"] {
+        timed(pragma, &|| {
+            let ok: String = conn
+                .query_row(&format!("PRAGMA {pragma}"), [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(ok, "ok");
+        });
+    }
+    drop(conn);
+    timed("Store::open (integrity_check + NUL scan)", &|| {
+        irp_emulator::store::Store::open(
+            &irp_emulator::store::Location::Dir(data.clone()),
+            irp_emulator::store::StoreOptions::default(),
+        )
+        .unwrap();
+    });
+    if let Ok(keep) = std::env::var("IRP_TIMINGS_KEEP") {
+        std::fs::copy(&db, keep).unwrap();
+    }
+    drop(work);
+}
