@@ -9,17 +9,44 @@
 //!    `quick_check` leaves out; it matters because a stale WAL can pair a table page with an
 //!    index page of another moment, and the IRN's uniqueness is the index. It costs about
 //!    twice `quick_check`, a fraction of a second at 100,000 registrations (README).
-//! 2. No stored text holds a NUL byte. SQLite keeps no page checksums, so a zeroed page at
-//!    the *end* of an overflow chain (the tail of a long value: a signed invoice, a journal
-//!    entry) still parses. Every text the emulator stores is JSON, base64 or an identifier
-//!    and never holds a NUL, so a NUL in one is damage. Run only on our own files: another
-//!    application's text may hold anything.
+//! 2. No machine-made text holds a NUL byte. SQLite keeps no page checksums, so a zeroed
+//!    page at the *end* of an overflow chain (the tail of a long value: a signed invoice, a
+//!    journal entry) still parses. The columns in [`MACHINE_MADE`] hold JSON the emulator
+//!    serialised, base64, hex or a checked code, never a NUL, so a NUL in one is damage.
+//!    Free text a client chose (a cancel remark, a user name) may hold a NUL and is not
+//!    scanned: otherwise a client could make the next start refuse the file. Run only on
+//!    our own files: another application's text may hold anything.
 //!
 //! Freelist leaf pages hold nothing, so damage to one does not matter and is not looked for.
 
 use rusqlite::Connection;
 
 use super::{APPLICATION_ID, StoreError};
+
+/// `(table, column)` of every text the emulator makes itself (a column missing from an older
+/// schema is skipped). Every long value ends in one of them: a registration with its signed
+/// QR or cancel reason, a journal entry with its response.
+const MACHINE_MADE: &[(&str, &[&str])] = &[
+    (
+        "irn",
+        &[
+            "irn",
+            "supplier",
+            "operator",
+            "invoice",
+            "signed_invoice",
+            "signed_qr",
+            "cancel_reason",
+        ],
+    ),
+    ("ewb", &["irn"]),
+    ("session", &["token_digest", "gstin"]),
+    ("taxpayer_change", &["gstin"]),
+    (
+        "journal",
+        &["api", "method", "error_codes", "info_codes", "request", "response"],
+    ),
+];
 
 /// How many of `integrity_check`'s findings go into the message.
 const REPORTED: usize = 3;
@@ -66,33 +93,32 @@ fn integrity_check(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     rows.collect()
 }
 
-/// `table.column` of every text column holding a NUL byte.
+/// `table.column` of every machine-made text column holding a NUL byte.
 fn text_with_nul(conn: &Connection) -> rusqlite::Result<Vec<String>> {
-    let tables: Vec<String> = conn
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-              ORDER BY name",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
     let mut found = Vec::new();
-    for table in tables {
-        let columns: Vec<String> = conn
-            .prepare("SELECT name FROM pragma_table_info(?1) WHERE upper(type) = 'TEXT'")?
-            .query_map([&table], |r| r.get(0))?
+    for (table, wanted) in MACHINE_MADE {
+        let present: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info(?1)")?
+            .query_map([table], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
+        let columns: Vec<&str> = wanted
+            .iter()
+            .copied()
+            .filter(|c| present.iter().any(|p| p == c))
+            .collect();
         if columns.is_empty() {
             continue;
         }
-        // One pass over the table: which of its text columns hold a NUL anywhere.
+        // One pass over the table: which of its columns hold a NUL anywhere.
         let probes = columns
             .iter()
             .map(|c| format!("max(instr(CAST({} AS BLOB), x'00') > 0)", quoted(c)))
             .collect::<Vec<_>>()
             .join(", ");
-        let sql = format!("SELECT {probes} FROM {}", quoted(&table));
-        let hits: Vec<Option<bool>> =
-            conn.query_row(&sql, [], |r| (0..columns.len()).map(|i| r.get(i)).collect())?;
+        let sql = format!("SELECT {probes} FROM {}", quoted(table));
+        let hits: Vec<Option<bool>> = conn.query_row(&sql, [], |r| {
+            (0..columns.len()).map(|i| r.get(i)).collect()
+        })?;
         for (column, hit) in columns.iter().zip(hits) {
             if hit == Some(true) {
                 found.push(format!("{table}.{column} holds a NUL byte (a zeroed page)"));

@@ -141,6 +141,40 @@ async fn every_page_zeroed_in_turn_is_refused_at_start_and_at_import() {
     }
 }
 
+/// The NUL scan looks only at text the emulator makes: a client's cancel remark holding a
+/// NUL is stored as sent and the file still opens.
+#[tokio::test]
+async fn a_cancel_remark_holding_a_nul_does_not_get_the_file_refused() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let process = Process::with_data_dir(&data);
+    let wire = Wire::login(&process.url).await;
+    wire.control("clock", &json!({ "freeze_at": FIXTURE_TIME }))
+        .await;
+    let answer = wire.open(
+        &wire
+            .post(GENERATE, &fixture_invoice("NUL-001", false))
+            .await
+            .unwrap(),
+    );
+    let cancel = json!({"Irn": answer["Irn"], "CnlRsn": "1", "CnlRem": "a\u{0}b"});
+    wire.open(
+        &wire
+            .post("/eicore/v1.03/Invoice/Cancel", &cancel)
+            .await
+            .unwrap(),
+    );
+    process.stop();
+    // Starts (a refused file would end the process before its "listening on" line).
+    let process = Process::with_data_dir(&data);
+    let wire = wire.at(&process.url);
+    wire.control("clock", &json!({ "freeze_at": FIXTURE_TIME }))
+        .await;
+    let irn = answer["Irn"].as_str().unwrap();
+    let got = wire.open(&wire.get(&format!("/eicore/v1.03/Invoice/irn/{irn}")).await);
+    assert_eq!(got["Status"], "CNL");
+}
+
 /// How the WAL is damaged after a SIGKILL.
 #[derive(Debug, Clone, Copy)]
 enum WalDamage {
