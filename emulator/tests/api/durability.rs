@@ -311,3 +311,33 @@ async fn repeated_sigkill_cycles_lose_nothing_and_never_repeat_a_number() {
         known.len()
     );
 }
+
+/// The AckNo marks reserve numbers in blocks, but a clean stop writes them back down: the
+/// next start continues at the next number, as it did before the marks existed.
+#[tokio::test]
+async fn a_clean_stop_leaves_no_gap_in_the_ack_no_sequence() {
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let mut last = None;
+    for round in 0..3 {
+        let process = Process::with_data_dir(&data);
+        let wire = Wire::login(&process.url).await;
+        wire.control("clock", &json!({ "freeze_at": FIXTURE_TIME }))
+            .await;
+        let answer = wire.open(
+            &wire
+                .post(GENERATE, &fixture_invoice(&format!("GAP-{round}"), true))
+                .await
+                .unwrap(),
+        );
+        let numbers = (
+            answer["AckNo"].as_u64().unwrap(),
+            answer["EwbNo"].as_u64().unwrap(),
+        );
+        if let Some((ack, ewb)) = last {
+            assert_eq!(numbers, (ack + 1, ewb + 1), "round {round}");
+        }
+        last = Some(numbers);
+        process.stop();
+    }
+}
