@@ -44,7 +44,14 @@ const MACHINE_MADE: &[(&str, &[&str])] = &[
     ("taxpayer_change", &["gstin"]),
     (
         "journal",
-        &["api", "method", "error_codes", "info_codes", "request", "response"],
+        &[
+            "api",
+            "method",
+            "error_codes",
+            "info_codes",
+            "request",
+            "response",
+        ],
     ),
 ];
 
@@ -116,9 +123,8 @@ fn text_with_nul(conn: &Connection) -> rusqlite::Result<Vec<String>> {
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!("SELECT {probes} FROM {}", quoted(table));
-        let hits: Vec<Option<bool>> = conn.query_row(&sql, [], |r| {
-            (0..columns.len()).map(|i| r.get(i)).collect()
-        })?;
+        let hits: Vec<Option<bool>> =
+            conn.query_row(&sql, [], |r| (0..columns.len()).map(|i| r.get(i)).collect())?;
         for (column, hit) in columns.iter().zip(hits) {
             if hit == Some(true) {
                 found.push(format!("{table}.{column} holds a NUL byte (a zeroed page)"));
