@@ -69,8 +69,7 @@ impl Process {
     }
 
     /// SIGTERM, and waits for a clean exit (the state is checkpointed into the database
-    /// file).
-    #[cfg(unix)]
+    /// file). Uses `kill -TERM`, so Unix only at run time.
     pub(crate) fn stop(mut self) {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
