@@ -26,7 +26,8 @@
 //!   (`ewaybill/`: wire shapes, the 40xx rules, validity, lifecycle).
 //! - [`registry`]: registered IRNs and e-way bills (an IRN and the e-way bill made with it
 //!   commit in one transaction); [`signing`]: the RS256 JWS signer.
-//! - [`store`]: the SQLite state (group commit, migrations, export/import); [`journal`]:
+//! - [`store`]: the SQLite state (group commit, migrations, export/import, the integrity
+//!   check, the AckNo/EwbNo marks beside the database); [`journal`]:
 //!   every API call as the emulator understood it.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.

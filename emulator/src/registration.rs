@@ -166,7 +166,7 @@ pub async fn generate(
         Some(transport) => {
             match ewaybill::check_with_irn(state, caller, &invoice, transport, now) {
                 Ok(plan) => {
-                    record.ewb = Some(plan.bill(state.registry.next_ewb_no()));
+                    record.ewb = Some(plan.bill(state.registry.next_ewb_no()?));
                     plan.info()
                 }
                 Err(e) => Some(json!([{ "InfCd": "EWBERR", "Desc": e.details() }])),

@@ -82,7 +82,7 @@ pub async fn generate(
         .ok_or(ErrorCode::EwbIrnNotAvailable)?;
     let ctx = context(state, &caller.gstin, now);
     let plan = rules::check(&ctx, &invoice, transport, ship_to, dispatch)?;
-    let bill = plan.bill(state.registry.next_ewb_no());
+    let bill = plan.bill(state.registry.next_ewb_no()?);
     // Attaching re-checks "active IRN, no active e-way bill" atomically. The loser of a
     // race is told what the state now says: a cancel that won is 4000, not 4002.
     if !state.registry.attach_ewb(irn, &bill).await? {

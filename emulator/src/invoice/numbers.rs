@@ -24,6 +24,9 @@ const EWB_PREFIX: u64 = 11;
 pub struct AckNo(u64);
 
 impl AckNo {
+    /// How many sequence values the number holds (its sequence part is `n % SEQUENCES`).
+    pub const SEQUENCES: u64 = ACK_SEQUENCE;
+
     /// The AckNo of the `sequence`th registration, issued in `year`.
     pub fn issue(year: i32, sequence: u64) -> Self {
         let yy = u64::try_from(year.rem_euclid(100)).unwrap_or_default();
@@ -58,6 +61,9 @@ impl fmt::Display for AckNo {
 pub struct EwbNo(u64);
 
 impl EwbNo {
+    /// How many sequence values the number holds (its sequence part is `n % SEQUENCES`).
+    pub const SEQUENCES: u64 = EWB_SEQUENCE;
+
     /// The EwbNo of the `sequence`th e-way bill.
     pub fn issue(sequence: u64) -> Self {
         Self(EWB_PREFIX * EWB_SEQUENCE + sequence % EWB_SEQUENCE)

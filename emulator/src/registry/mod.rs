@@ -13,7 +13,10 @@
 //! State changes after registration (cancel, e-way bill) are conditional SQL run by the
 //! writer, so two racing requests cannot both pass a check that only one may pass. The
 //! sequences live in the database and only move forward: an AckNo is never issued twice,
-//! not across restarts and not across a reset.
+//! not across restarts and not across a reset. Since a lost or stale WAL takes committed
+//! sequence rows with it, every number is also covered by the [`SequenceMarks`] on disk
+//! before it is handed out, and the registry starts above the highest of the sequence row,
+//! the highest stored number and the mark.
 
 mod record;
 mod rows;
@@ -29,7 +32,7 @@ pub use self::record::{EwayBill, IrnRecord, IrnStatus, Signed};
 use crate::{
     invoice::{AckNo, CancelReason, EwbNo, Invoice},
     irn::Irn,
-    store::{Store, StoreError},
+    store::{Sequence, SequenceMarks, Store, StoreError},
 };
 
 /// Why a registration was refused.
@@ -57,12 +60,27 @@ pub struct NewRecord<'a> {
     pub invoice: &'a Invoice,
 }
 
-/// In-flight registrations and the next sequence numbers.
-#[derive(Debug, Default)]
+/// In-flight registrations, the last numbers issued and the marks that cover them.
+#[derive(Debug)]
 struct Claims {
     inflight: HashMap<Irn, (AckNo, OffsetDateTime)>,
     ack_sequence: u64,
     ewb_sequence: u64,
+    marks: SequenceMarks,
+}
+
+impl Claims {
+    /// The next number of `sequence`, once the mark on disk covers it.
+    fn issue(&mut self, sequence: Sequence) -> Result<u64, StoreError> {
+        let last = match sequence {
+            Sequence::Ack => &mut self.ack_sequence,
+            Sequence::Ewb => &mut self.ewb_sequence,
+        };
+        let next = *last + 1;
+        self.marks.cover(sequence, next)?;
+        *last = next;
+        Ok(next)
+    }
 }
 
 /// Every registered document, in the store.
@@ -88,15 +106,21 @@ impl Drop for Claim<'_> {
 }
 
 impl Registry {
-    /// The registry of `store`, its sequences read back.
+    /// The registry of `store`; numbering continues above the sequence rows, the highest
+    /// stored numbers and the marks, whichever is highest.
     pub fn open(store: Store) -> Result<Self, StoreError> {
-        let (ack_sequence, ewb_sequence) = store.read(rows::sequences)?;
+        let (ack_row, ewb_row) = store.read(rows::sequences)?;
+        let (ack_stored, ewb_stored) = store.read(rows::highest_stored)?;
+        let marks = SequenceMarks::open(store.location())?;
+        let ack_sequence = ack_row.max(ack_stored).max(marks.get(Sequence::Ack));
+        let ewb_sequence = ewb_row.max(ewb_stored).max(marks.get(Sequence::Ewb));
         Ok(Self {
             store,
             claims: Mutex::new(Claims {
+                inflight: HashMap::new(),
                 ack_sequence,
                 ewb_sequence,
-                ..Claims::default()
+                marks,
             }),
         })
     }
@@ -130,8 +154,7 @@ impl Registry {
                 IrnStatus::Cancelled { .. } => Conflict::Cancelled,
             }));
         }
-        claims.ack_sequence += 1;
-        let ack_no = AckNo::issue(now.year(), claims.ack_sequence);
+        let ack_no = AckNo::issue(now.year(), claims.issue(Sequence::Ack)?);
         claims.inflight.insert(irn.clone(), (ack_no, now));
         Ok(Ok(Claim {
             registry: self,
@@ -188,10 +211,8 @@ impl Registry {
 
     /// The next e-way bill number (numbers are never reused, even if the e-way bill is not
     /// stored in the end).
-    pub fn next_ewb_no(&self) -> EwbNo {
-        let mut claims = self.claims();
-        claims.ewb_sequence += 1;
-        EwbNo::issue(claims.ewb_sequence)
+    pub fn next_ewb_no(&self) -> Result<EwbNo, StoreError> {
+        Ok(EwbNo::issue(self.claims().issue(Sequence::Ewb)?))
     }
 
     /// Attaches a new e-way bill to an active IRN without an active one; `false` if the
@@ -219,6 +240,21 @@ impl Registry {
     /// Forgets every registration (the sequences keep counting).
     pub async fn clear(&self) -> Result<(), StoreError> {
         self.store.write(rows::clear).await
+    }
+}
+
+impl Drop for Registry {
+    /// A clean stop: nothing above the last numbers issued was handed out, so the marks go
+    /// back down to them and the next start continues without a gap.
+    fn drop(&mut self) {
+        let claims = self
+            .claims
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        let (ack, ewb) = (claims.ack_sequence, claims.ewb_sequence);
+        if let Err(e) = claims.marks.settle(ack, ewb) {
+            tracing::warn!("sequence marks not settled: {e}");
+        }
     }
 }
 

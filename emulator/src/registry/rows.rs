@@ -57,6 +57,23 @@ pub(super) fn sequences(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
     Ok((value("ack")?, value("ewb")?))
 }
 
+/// `(ack, ewb)` sequence parts of the highest numbers stored (a lost WAL can take the
+/// sequence rows back further than the rows it kept).
+pub(super) fn highest_stored(conn: &Connection) -> rusqlite::Result<(u64, u64)> {
+    let highest =
+        |sql: &str, modulus: u64| conn.query_row(sql, [as_i64(modulus)], |r| as_u64(r, 0));
+    Ok((
+        highest(
+            "SELECT coalesce(max(ack_no % ?1), 0) FROM irn",
+            AckNo::SEQUENCES,
+        )?,
+        highest(
+            "SELECT coalesce(max(ewb_no % ?1), 0) FROM ewb",
+            EwbNo::SEQUENCES,
+        )?,
+    ))
+}
+
 fn advance(conn: &Connection, name: &str, to: u64) -> rusqlite::Result<()> {
     conn.prepare_cached("UPDATE sequence SET value = max(value, ?2) WHERE name = ?1")?
         .execute(params![name, as_i64(to)])

@@ -45,6 +45,11 @@ pub enum StoreError {
         "sealed state cannot be opened with this key set; start with the key set that wrote it"
     )]
     Unseal,
+    /// The sequence marks file does not read back.
+    #[error(
+        "{0}: not a sequence marks file; restore it from a copy (deleting it lets AckNo and EwbNo numbers lost with a WAL be issued again)"
+    )]
+    Marks(PathBuf),
     /// A file-system error.
     #[error("{path}: {source}")]
     Io {

@@ -3,7 +3,8 @@
 //! One emulator per data directory: the running process holds an exclusive lock on
 //! `<dir>/lock`, so a second server, or an import, fails with a clear message instead of
 //! two writers sharing a file. Export is `VACUUM INTO`, a consistent copy even while a
-//! server is writing. Import checks and migrates a copy first, then swaps it in whole.
+//! server is writing. Import checks (ours, not newer, whole) and migrates a copy first, then
+//! swaps it in whole.
 
 use std::{
     fs::File,
@@ -12,7 +13,7 @@ use std::{
 
 use rusqlite::{Connection, OpenFlags};
 
-use super::{APPLICATION_ID, SCHEMA_VERSION, StoreError, schema};
+use super::{APPLICATION_ID, SCHEMA_VERSION, StoreError, integrity, schema};
 
 /// The database file inside a data directory.
 pub const DB_FILE: &str = "irp-emulator.sqlite";
@@ -69,6 +70,7 @@ pub fn import(dir: &Path, input: &Path) -> Result<u32, StoreError> {
     let version = (|| {
         let mut conn = Connection::open(&staged)
             .map_err(|e| StoreError::open(&input.display().to_string(), e))?;
+        integrity::check(&conn, &input.display().to_string())?;
         check_ours(&conn, input)?;
         let version = schema::prepare(&mut conn, &input.display().to_string())?;
         conn.execute_batch("PRAGMA journal_mode = DELETE")?;

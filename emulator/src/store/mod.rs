@@ -13,6 +13,8 @@
 
 mod error;
 mod file;
+mod integrity;
+mod marks;
 mod readers;
 mod schema;
 mod seal;
@@ -20,10 +22,11 @@ mod writer;
 
 use std::{path::PathBuf, sync::Arc};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, config::DbConfig};
 
 pub use self::error::StoreError;
 pub use self::file::{DB_FILE, export, import};
+pub use self::marks::{MARKS_FILE, Sequence, SequenceMarks};
 pub use self::schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use self::seal::Sealer;
 pub use self::writer::Synchronous;
@@ -95,9 +98,16 @@ impl Store {
             Location::Memory => (Target::memory(), None),
         };
         // Checks come before any setting that writes to the file (WAL mode does), so a file
-        // that is not ours is left exactly as it was.
+        // that is damaged or not ours is left exactly as it was: a refused file is also
+        // closed without the checkpoint SQLite runs on close, so a WAL left by a crash is
+        // not copied into it either.
         let mut conn = target.connect(Role::Setup)?;
+        if target.is_file() {
+            no_checkpoint_on_close(&conn, true)?;
+            integrity::check(&conn, &target.describe())?;
+        }
         schema::prepare(&mut conn, &target.describe())?;
+        no_checkpoint_on_close(&conn, false)?;
         schema::configure(&conn, target.is_file(), Role::Writer)
             .map_err(|e| StoreError::open(&target.describe(), e))?;
         let readers = (0..options.readers.max(1))
@@ -150,6 +160,11 @@ impl Store {
     ) {
         self.inner.writer.detached(f);
     }
+}
+
+fn no_checkpoint_on_close(conn: &Connection, on: bool) -> Result<(), StoreError> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on)?;
+    Ok(())
 }
 
 /// What a connection is for.

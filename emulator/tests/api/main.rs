@@ -18,10 +18,13 @@
 //! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
-//! - `durability`: SIGKILL under load and restart: nothing acknowledged is lost.
+//! - `durability`: SIGKILL under load and restart, once and in repeated cycles: nothing
+//!   acknowledged is lost and no AckNo or EwbNo repeats.
+//! - `races`: contested operations fired at once, round after round: identical Generate IRN,
+//!   forced token refreshes, Cancel IRN.
 //! - `process`: the `irp-emulator` binary: first stdout line, TLS, graceful shutdown.
 //! - `state_files`: migration from the previous schema's fixture, refused files, export
-//!   and import.
+//!   and import; `state_files::damaged`: zeroed pages and a lost, truncated or stale WAL.
 //! - `wire`: the binary as a separate process and a network client for it.
 
 #![allow(
@@ -43,6 +46,7 @@ mod journal;
 mod malformed;
 mod master;
 mod process;
+mod races;
 mod raw_socket;
 mod regression;
 mod state_files;

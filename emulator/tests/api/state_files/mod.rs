@@ -204,15 +204,30 @@ async fn a_version_1_database_is_migrated_and_keeps_everything() {
     assert_eq!(version, irp_emulator::store::SCHEMA_VERSION);
 }
 
-/// Runs the binary on `data` and returns its exit status and stderr.
+/// Runs the binary on `data` and returns whether it started and its stderr. A binary
+/// that accepts the file would serve forever: it is given 30 s to refuse, then stopped.
 fn refused(data: &Path) -> (bool, String) {
-    let output = std::process::Command::new(BIN)
+    let mut child = std::process::Command::new(BIN)
         .args(["--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
-        .output()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .unwrap();
+    let mut started = true;
+    for _ in 0..600 {
+        if let Some(status) = child.try_wait().unwrap() {
+            started = status.success();
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    if child.try_wait().unwrap().is_none() {
+        child.kill().unwrap();
+    }
+    let output = child.wait_with_output().unwrap();
     (
-        output.status.success(),
+        started,
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
 }
@@ -294,3 +309,5 @@ async fn export_and_import_carry_the_state_to_another_directory() {
     let got = wire.open(&wire.get(&format!("/eicore/v1.03/Invoice/irn/{irn}")).await);
     assert_eq!(got["SignedInvoice"], made["SignedInvoice"]);
 }
+
+mod damaged;
