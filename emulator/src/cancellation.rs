@@ -10,6 +10,7 @@ use crate::{
     invoice::CancelReason,
     irn::Irn,
     registry::{IrnRecord, IrnStatus},
+    spelling::{Spelled, Spelling},
     state::AppState,
 };
 
@@ -27,6 +28,15 @@ pub struct CancelRequest {
     /// Remark, at most 100 characters.
     #[serde(default)]
     pub cnl_rem: Option<String>,
+}
+
+/// Read in any case, as NIC does: India Compliance sends `Cnlrsn` and `Cnlrem`.
+impl Spelled for CancelRequest {
+    fn spelling() -> Option<&'static Spelling> {
+        static SPELLING: std::sync::LazyLock<Spelling> =
+            std::sync::LazyLock::new(|| Spelling::names(&["Irn", "CnlRsn", "CnlRem"]));
+        Some(&SPELLING)
+    }
 }
 
 /// The decrypted `Data` of a cancellation.

@@ -20,6 +20,8 @@
 //! - [`invoice`]: the e-invoice document (typed, canonical order), its schema gate and QR
 //!   payload, and its vocabulary typed once: `SupplyType`, `DocType`, `YesNo`, `AckNo`,
 //!   `EwbNo`, `CancelReason`.
+//! - [`spelling`]: request JSON read as NIC's .NET stack reads it (names and codes in any
+//!   case), before any schema check or typed deserialisation.
 //! - [`rules`]: NIC's business rules in evaluation order, with their knobs.
 //! - [`caller`]: who acts on a document (with `sup_gstin`, an operator for its supplier).
 //! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle
@@ -63,6 +65,7 @@ pub mod secret;
 pub mod server;
 pub mod session;
 pub mod signing;
+pub mod spelling;
 pub mod state;
 pub mod store;
 pub mod taxpayer;

@@ -110,7 +110,9 @@ fn check_at(
     mut document: Value,
     now: OffsetDateTime,
 ) -> Result<(Invoice, Accepted), ApiError> {
-    state.schema.check(&mut document)?;
+    state
+        .schema
+        .check(&mut document, state.settings.rules.coercion())?;
     let invoice = Invoice::deserialize(&document).map_err(|e| {
         ApiError::with_message(ErrorCode::InvalidInvoice, format!("Invalid invoice: {e}"))
     })?;

@@ -17,8 +17,14 @@ use crate::{
     headers::IrpHeaders,
     journal::{Capture, mask_secrets},
     secret::{AppKey, Password, SessionKey},
+    spelling::{Coercion, Spelling},
     state::AppState,
 };
+
+/// The credentials' canonical names: NIC reads them in any case (`username`, `APPKEY`).
+static SPELLING: std::sync::LazyLock<Spelling> = std::sync::LazyLock::new(|| {
+    Spelling::names(&["UserName", "Password", "AppKey", "ForceRefreshAccessToken"])
+});
 
 /// A decrypted, well-formed login request.
 #[derive(Debug)]
@@ -126,7 +132,16 @@ fn open_credentials(state: &AppState, data: &str) -> Result<Map<String, Value>, 
         .decode(plain.trim_ascii())
         .map_err(|_| malformed("decrypted credentials are not base64"))?;
     match serde_json::from_slice(&json) {
-        Ok(Value::Object(map)) => Ok(map),
+        Ok(mut value @ Value::Object(_)) => {
+            let collisions = SPELLING.normalise(&mut value, Coercion::Exact);
+            if let Some(collision) = collisions.first() {
+                return Err(malformed(collision.message()));
+            }
+            match value {
+                Value::Object(map) => Ok(map),
+                _ => Err(malformed("credentials are not a JSON object")),
+            }
+        }
         Ok(_) => Err(malformed("credentials are not a JSON object")),
         Err(e) => Err(malformed(e)),
     }

@@ -10,7 +10,6 @@ use axum::{
     http::request::Parts,
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{Authenticated, BodyRole, field, read_json_object};
@@ -18,6 +17,7 @@ use crate::{
     crypto::aes_ecb_decrypt,
     error::{ApiError, ErrorCode},
     journal::Capture,
+    spelling::{ReadError, Spelled},
     state::AppState,
 };
 
@@ -49,17 +49,19 @@ pub(crate) fn open_data(auth: &Authenticated, data: Option<&Value>) -> Result<Ve
         .map_err(|e| ApiError::new(ErrorCode::InvalidInvoice).caused_by(e))
 }
 
-/// Parses decrypted JSON, naming the parse error in the 2140 answer.
-pub(crate) fn parse_payload<T: DeserializeOwned>(plain: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(plain).map_err(|e| {
-        ApiError::with_message(
-            ErrorCode::InvalidInvoice,
-            format!("Invalid JSON payload: {e}"),
-        )
+/// Parses decrypted JSON in canonical spelling, naming the parse error (or each pair of
+/// colliding keys) in the 2140 answer.
+pub(crate) fn parse_payload<T: Spelled>(plain: &[u8]) -> Result<T, ApiError> {
+    T::read(plain).map_err(|e| match e {
+        ReadError::Json(_) => ApiError::with_message(ErrorCode::InvalidInvoice, e.to_string()),
+        ReadError::Collisions(collisions) => collisions.iter().skip(1).fold(
+            ApiError::with_message(ErrorCode::InvalidInvoice, collisions[0].message()),
+            |error, c| error.and(ErrorCode::InvalidInvoice, c.message()),
+        ),
     })
 }
 
-impl<T: DeserializeOwned> FromRequest<AppState> for Encrypted<T> {
+impl<T: Spelled> FromRequest<AppState> for Encrypted<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, ApiError> {

@@ -13,18 +13,19 @@ use axum::{
     http::request::Parts,
     response::{IntoResponse, Response},
 };
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{Authenticated, BodyRole, field, open_data, read_json_object};
 use crate::{
     error::{EwbSystemCode, EwbSystemError},
     journal::{Capture, JournalBody},
+    spelling::Spelled,
     state::AppState,
 };
 
 /// A decrypted e-way bill system payload: its type names the `action` it answers.
-pub trait EwbSystemAction: DeserializeOwned {
+pub trait EwbSystemAction: Spelled {
     /// The `action` value (compared trimmed and in any case).
     const ACTION: &'static str;
 }
@@ -63,8 +64,7 @@ impl<T: EwbSystemAction> FromRequest<AppState> for EwbSystemRequest<T> {
         let plain = open_data(&auth, field(&object, "data"))
             .map_err(|e| refused(EwbSystemCode::DecryptionFailed, e))?;
         Capture::payload(&parts.extensions, &plain);
-        let payload =
-            serde_json::from_slice(&plain).map_err(|e| refused(EwbSystemCode::InvalidJson, e))?;
+        let payload = T::read(&plain).map_err(|e| refused(EwbSystemCode::InvalidJson, e))?;
         Ok(Self { auth, payload })
     }
 }

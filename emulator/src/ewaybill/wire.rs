@@ -2,6 +2,8 @@
 //! and `GET …/irn/{irn}`) and the e-way bill system's cancel (camelCase), kept apart from
 //! the rules so the rules read typed values, never JSON.
 
+use std::sync::LazyLock;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -9,6 +11,7 @@ use time::OffsetDateTime;
 use crate::{
     clock::IST,
     invoice::{EwbDtls, EwbNo, Num},
+    spelling::{Spelled, Spelling},
 };
 
 /// A ship-to or dispatch-from address of the e-way bill request.
@@ -69,6 +72,29 @@ pub struct EwbRequest {
     /// Dispatch-from address.
     #[serde(default)]
     pub disp_dtls: Option<EwbAddress>,
+}
+
+/// Keys in any case; `TransMode` and `VehType` codes in any case (`"r"` is `"R"`).
+impl Spelled for EwbRequest {
+    fn spelling() -> Option<&'static Spelling> {
+        static SPELLING: LazyLock<Spelling> = LazyLock::new(|| {
+            let address = || Spelling::names(&["Nm", "Addr1", "Addr2", "Loc", "Pin", "Stcd"]);
+            Spelling::object([
+                ("Irn", Spelling::default()),
+                ("Distance", Spelling::default()),
+                ("TransMode", Spelling::codes(&["1", "2", "3", "4"])),
+                ("TransId", Spelling::default()),
+                ("TransName", Spelling::default()),
+                ("TransDocDt", Spelling::default()),
+                ("TransDocNo", Spelling::default()),
+                ("VehNo", Spelling::default()),
+                ("VehType", Spelling::codes(&["O", "R"])),
+                ("ExpShipDtls", address()),
+                ("DispDtls", address()),
+            ])
+        });
+        Some(&SPELLING)
+    }
 }
 
 impl EwbRequest {
@@ -139,6 +165,15 @@ pub struct CancelEwbRequest {
     /// Remark, at most 50 characters.
     #[serde(default)]
     pub cancel_rmrk: Option<String>,
+}
+
+/// Keys in any case (`EwbNo`, `CANCELRSNCODE`).
+impl Spelled for CancelEwbRequest {
+    fn spelling() -> Option<&'static Spelling> {
+        static SPELLING: LazyLock<Spelling> =
+            LazyLock::new(|| Spelling::names(&["ewbNo", "cancelRsnCode", "cancelRmrk"]));
+        Some(&SPELLING)
+    }
 }
 
 /// The decrypted `data` of a cancelled e-way bill.

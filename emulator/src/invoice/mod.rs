@@ -8,6 +8,7 @@ mod cancel_reason;
 pub mod canonical;
 mod codes;
 pub mod model;
+mod normalise;
 mod numbers;
 pub mod qr;
 mod schema;

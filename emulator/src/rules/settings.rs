@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use time::Duration;
 
-use crate::{irn::DocNoCase, masters::PinStateCheck};
+use crate::{irn::DocNoCase, masters::PinStateCheck, spelling::Coercion};
 
 /// How strictly item and invoice totals are checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -80,6 +80,11 @@ pub struct RuleSettings {
     pub road_factor: f64,
     /// How `HsnCd` is checked (2176).
     pub hsn_check: HsnCheck,
+    /// Read a number sent as a JSON string where the schema wants a number (`"Pin":
+    /// "560001"`), and a number where it wants a string (`"Stcd": 29`), as Newtonsoft.Json
+    /// binds them. Off by default: no recorded NIC answer shows either accepted, and NIC's
+    /// schema types them strictly.
+    pub coerce_scalars: bool,
 }
 
 impl Default for RuleSettings {
@@ -97,6 +102,7 @@ impl Default for RuleSettings {
             accept_unknown_recipients: false,
             max_items: 1000,
             road_factor: 1.25,
+            coerce_scalars: false,
         }
     }
 }
@@ -105,6 +111,15 @@ impl RuleSettings {
     /// The cancellation window.
     pub fn cancel_window(&self) -> Duration {
         Duration::hours(self.cancel_window_hours)
+    }
+
+    /// How request scalars are read (see [`RuleSettings::coerce_scalars`]).
+    pub fn coercion(&self) -> Coercion {
+        if self.coerce_scalars {
+            Coercion::Scalars
+        } else {
+            Coercion::Exact
+        }
     }
 
     /// The retrieval window.
