@@ -204,3 +204,258 @@ async fn sup_gstin_lets_the_operator_act_for_its_supplier() {
     );
     assert_eq!(cancelled["Irn"], irn);
 }
+
+/// Every key of `value`, at any depth, renamed by `rename`.
+fn rekey(value: &Value, rename: &dyn Fn(&str) -> String) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (rename(k), rekey(v, rename)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| rekey(v, rename)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The `data` text of a compact JWS.
+fn signed_data(jws: &str) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let payload = jws.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    claims["data"].as_str().unwrap().to_owned()
+}
+
+/// The sample invoice with every optional block NIC's published sample fills in.
+fn full_sample(doc_no: &str) -> Value {
+    let mut invoice = sample(doc_no);
+    invoice["PayDtls"] = json!({"Nm": "ABCDE", "AccDet": "5697389713210", "Mode": "Cash",
+        "FinInsBr": "SBIN11000", "PayTerm": "100", "PayInstr": "Gift", "CrTrn": "test",
+        "DirDr": "test", "CrDay": 100, "PaidAmt": 10000, "PaymtDue": 5000});
+    invoice["RefDtls"] = json!({"InvRm": "TEST",
+        "DocPerdDtls": {"InvStDt": "01/03/2026", "InvEndDt": "30/03/2026"},
+        "ContrDtls": [{"RecAdvRefr": "Doc/003", "RecAdvDt": "01/03/2026", "TendRefr": "Abc001",
+            "ContrRefr": "Co123", "ExtRefr": "Yo456", "ProjRefr": "Doc-456", "PORefr": "Doc-789",
+            "PORefDt": "01/03/2026"}]});
+    invoice["ItemList"][0]["BchDtls"] =
+        json!({"Nm": "123456", "ExpDt": "01/08/2027", "WrDt": "01/09/2027"});
+    invoice
+}
+
+/// Generates `invoice` and answers its decrypted `Data`.
+async fn generate(
+    state: &irp_emulator::state::AppState,
+    session: &Login,
+    invoice: &Value,
+) -> Value {
+    open(
+        session,
+        &oneshot(state, authed_post(session, GENERATE, invoice)).await,
+    )
+}
+
+/// The signed `data` of `made`, with its IRN, AckNo and document number replaced by those
+/// of `like`, so two registrations of one invoice compare byte for byte.
+fn signed_as(made: &Value, doc_no: &str, like: &Value, like_doc_no: &str) -> String {
+    signed_data(made["SignedInvoice"].as_str().unwrap())
+        .replace(made["Irn"].as_str().unwrap(), like["Irn"].as_str().unwrap())
+        .replace(&made["AckNo"].to_string(), &like["AckNo"].to_string())
+        .replace(doc_no, like_doc_no)
+}
+
+/// NIC's published sample invoice spells `Accdet`, `Fininsbr`, `Payterm`, `Crday`,
+/// `Paidamt`, `Tendrefr`, `Porefr`, `Expdt`, `wrDt` (and sends a top-level `itemList` in
+/// client code); NIC signed DOC1/60951 with every one of them under its canonical name.
+/// Sent so, or with every key and code in lower case, the signed `data` is byte-identical
+/// to the canonical invoice's apart from the number, IRN and AckNo.
+#[tokio::test]
+async fn nic_sample_spellings_are_signed_under_canonical_names() {
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let canonical = generate(&state, &session, &full_sample("FID/CANON")).await;
+    let canonical_data = signed_data(canonical["SignedInvoice"].as_str().unwrap());
+    for name in [
+        "AccDet", "FinInsBr", "CrDay", "TendRefr", "PORefr", "ExpDt", "WrDt",
+    ] {
+        assert!(canonical_data.contains(&format!("\"{name}\":")), "{name}");
+    }
+
+    let nic = rekey(&full_sample("FID/NICSP"), &|k| {
+        match k {
+            "AccDet" => "Accdet",
+            "FinInsBr" => "Fininsbr",
+            "PayTerm" => "Payterm",
+            "PayInstr" => "Payinstr",
+            "CrTrn" => "Crtrn",
+            "DirDr" => "Dirdr",
+            "CrDay" => "Crday",
+            "PaidAmt" => "Paidamt",
+            "PaymtDue" => "Paymtdue",
+            "TendRefr" => "Tendrefr",
+            "ContrRefr" => "Contrrefr",
+            "ExtRefr" => "Extrefr",
+            "ProjRefr" => "Projrefr",
+            "PORefr" => "Porefr",
+            "PORefDt" => "PoRefDt",
+            "ExpDt" => "Expdt",
+            "WrDt" => "wrDt",
+            "ItemList" => "itemList",
+            other => other,
+        }
+        .to_owned()
+    });
+    let made = generate(&state, &session, &nic).await;
+    assert_eq!(
+        signed_as(&made, "FID/NICSP", &canonical, "FID/CANON"),
+        canonical_data
+    );
+
+    let mut lower = rekey(&full_sample("FID/LOWER"), &str::to_ascii_lowercase);
+    lower["docdtls"]["typ"] = json!("inv");
+    lower["trandtls"]["suptyp"] = json!("b2b");
+    lower["trandtls"]["taxsch"] = json!("gst");
+    for item in lower["itemlist"].as_array_mut().unwrap() {
+        item["isservc"] = json!(item["isservc"].as_str().unwrap().to_ascii_lowercase());
+        if let Some(unit) = item.get("unit").and_then(Value::as_str) {
+            item["unit"] = json!(unit.to_ascii_lowercase());
+        }
+    }
+    let made = generate(&state, &session, &lower).await;
+    assert_eq!(
+        signed_as(&made, "FID/LOWER", &canonical, "FID/CANON"),
+        canonical_data
+    );
+}
+
+/// `"Typ": "inv"` is `INV`: accepted, the QR says `INV`, and the IRN is the one of `INV`
+/// (the same document sent as `INV` is its duplicate, 2150 naming the same IRN).
+#[tokio::test]
+async fn lower_case_doc_type_is_inv_in_the_qr_and_the_irn() {
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let mut invoice = sample("FID/TYP");
+    invoice["DocDtls"]["Typ"] = json!("inv");
+    let made = generate(&state, &session, &invoice).await;
+    let qr: Value =
+        serde_json::from_str(&signed_data(made["SignedQRCode"].as_str().unwrap())).unwrap();
+    assert_eq!(qr["DocTyp"], "INV");
+    let duplicate = oneshot(&state, authed_post(&session, GENERATE, &sample("FID/TYP"))).await;
+    duplicate.assert_error("2150");
+    assert_eq!(duplicate.body["InfoDtls"][0]["Desc"]["Irn"], made["Irn"]);
+}
+
+/// A field that breaks two schema keywords (`enum` and `pattern`) is one 2140 entry;
+/// two keys folding to one name are one entry naming both spellings.
+#[tokio::test]
+async fn one_error_per_bad_field_and_per_colliding_key() {
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let messages = |answer: &Answer| -> Vec<String> {
+        assert!(
+            answer.body["ErrorDetails"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["ErrorCode"] == "2140")
+        );
+        answer.body["ErrorDetails"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["ErrorMessage"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut invoice = sample("FID/BAD");
+    invoice["DocDtls"]["Typ"] = json!("XYZ");
+    invoice["TranDtls"]["SupTyp"] = json!("B2C");
+    let bad = oneshot(&state, authed_post(&session, GENERATE, &invoice)).await;
+    let bad = messages(&bad);
+    assert_eq!(bad.len(), 2, "{bad:?}");
+    assert!(
+        bad.iter().any(|m| m.starts_with("#/DocDtls/Typ")),
+        "{bad:?}"
+    );
+    assert!(
+        bad.iter().any(|m| m.starts_with("#/TranDtls/SupTyp")),
+        "{bad:?}"
+    );
+
+    let mut twice = sample("FID/TWICE");
+    twice["DocDtls"]["typ"] = json!("CRN");
+    let twice = oneshot(&state, authed_post(&session, GENERATE, &twice)).await;
+    assert_eq!(
+        messages(&twice),
+        ["#/DocDtls/Typ: duplicate property (Typ, typ)"]
+    );
+}
+
+/// India Compliance cancels with `Cnlrsn`/`Cnlrem` (recorded sample `cancel_e_invoice`);
+/// NIC cancelled it.
+#[tokio::test]
+async fn india_compliance_cancel_with_cnlrsn_and_cnlrem() {
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let made = generate(&state, &session, &sample("FID/ICCNL")).await;
+    let cancel = json!({"Cnlrem": "Data Entry Mistake", "Cnlrsn": "2", "Irn": made["Irn"]});
+    let cancelled = open(
+        &session,
+        &oneshot(
+            &state,
+            authed_post(&session, "/eicore/v1.03/Invoice/Cancel", &cancel),
+        )
+        .await,
+    );
+    assert_eq!(cancelled["Irn"], made["Irn"]);
+}
+
+/// The credentials JSON read in any case: `username`, `PASSWORD`, `appkey`.
+#[tokio::test]
+async fn credentials_in_any_case() {
+    let (state, _) = state();
+    let credentials = rekey(&credentials(LARGE_USER, PASSWORD, false), &|k| match k {
+        "UserName" => "username".to_owned(),
+        "Password" => "PASSWORD".to_owned(),
+        "AppKey" => "appkey".to_owned(),
+        other => other.to_ascii_lowercase(),
+    });
+    let answer = oneshot(
+        &state,
+        auth_request(LARGE, encrypt_credentials(&credentials)),
+    )
+    .await;
+    assert_eq!(answer.body["Status"], json!(1), "{answer:?}");
+    assert_eq!(answer.body["Data"]["UserName"], LARGE_USER);
+
+    let mut twice = credentials.clone();
+    twice["UserName"] = json!(LARGE_USER);
+    oneshot(&state, auth_request(LARGE, encrypt_credentials(&twice)))
+        .await
+        .assert_error("1007");
+}
+
+/// The e-way bill by IRN request and the e-way bill system's cancel with re-cased keys (and
+/// `VehType` in lower case).
+#[tokio::test]
+async fn ewb_request_and_cancel_with_recased_keys() {
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let made = generate(&state, &session, &sample("FID/EWBCASE")).await;
+    let request = json!({"irn": made["Irn"], "DISTANCE": 10, "transmode": "1",
+        "vehNo": "KA01AB1234", "vehtype": "r"});
+    let bill = open(
+        &session,
+        &oneshot(
+            &state,
+            authed_post(&session, "/eiewb/v1.03/ewaybill", &request),
+        )
+        .await,
+    );
+    let ewb_no = bill["EwbNo"].as_u64().unwrap();
+    let plain = json!({"EwbNo": ewb_no, "CANCELRSNCODE": 2, "CancelRmrk": "Order cancelled"});
+    let data = STANDARD.encode(aes_encrypt(&session.sek, plain.to_string().as_bytes()));
+    let mut cancel = authed_post(&session, "/ewaybillapi/v1.03/ewayapi", &json!({}));
+    *cancel.body_mut() =
+        axum::body::Body::from(json!({"Action": "CANEWB", "Data": data}).to_string());
+    let answer = oneshot(&state, cancel).await;
+    assert_eq!(answer.body["status"], "1", "{:?}", answer.body);
+}
