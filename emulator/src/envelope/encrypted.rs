@@ -54,10 +54,14 @@ pub(crate) fn open_data(auth: &Authenticated, data: Option<&Value>) -> Result<Ve
 pub(crate) fn parse_payload<T: Spelled>(plain: &[u8]) -> Result<T, ApiError> {
     T::read(plain).map_err(|e| match e {
         ReadError::Json(_) => ApiError::with_message(ErrorCode::InvalidInvoice, e.to_string()),
-        ReadError::Collisions(collisions) => collisions.iter().skip(1).fold(
-            ApiError::with_message(ErrorCode::InvalidInvoice, collisions[0].message()),
-            |error, c| error.and(ErrorCode::InvalidInvoice, c.message()),
-        ),
+        ReadError::Collisions(collisions) => {
+            let mut messages = collisions.iter().map(|c| c.message());
+            let first = messages.next().unwrap_or_default();
+            messages.fold(
+                ApiError::with_message(ErrorCode::InvalidInvoice, first),
+                |error, message| error.and(ErrorCode::InvalidInvoice, message),
+            )
+        }
     })
 }
 

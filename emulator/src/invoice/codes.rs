@@ -1,10 +1,11 @@
 //! The invoice's coded values, typed once: supply type (`SupTyp`), document type (`Typ`) and
 //! the Y/N flags (`RegRev`, `IgstOnIntra`, `IsServc`).
 //!
-//! NIC's schema pins each spelling (`enum: ["B2B", …]`, upper case), and the schema runs
-//! before the invoice is deserialised, so each enum reads and writes exactly those strings:
-//! the signed copy carries what the client sent, byte for byte. `parse` accepts any case for
-//! the places that take a code from outside the document (a URL parameter).
+//! NIC's schema pins each spelling (`enum: ["B2B", …]`, upper case). A code sent in another
+//! case (`"inv"`) is rewritten to the schema's spelling before the schema check
+//! ([`crate::spelling`]), so each enum reads and writes exactly those strings and the signed
+//! copy carries the canonical code. `parse` accepts any case for the places that take a code
+//! from outside the document (a URL parameter).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,8 @@
 //! What real IRP answers look like, pinned against the recorded samples of the reference
 //! pack: the e-way bill system's number as a string both ways, and the timestamps NIC prints
 //! to the minute (`EwbDt`, `CancelDate`, DUPIRN `AckDt`, the e-way bill `cancelDate`) next to
-//! those it prints to the second (`AckDt`, `TokenExpiry`).
+//! those it prints to the second (`AckDt`, `TokenExpiry`); and requests read as NIC's .NET
+//! stack reads them: keys and coded values in any case, signed under canonical names.
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::{Value, json};
@@ -458,4 +459,37 @@ async fn ewb_request_and_cancel_with_recased_keys() {
         axum::body::Body::from(json!({"Action": "CANEWB", "Data": data}).to_string());
     let answer = oneshot(&state, cancel).await;
     assert_eq!(answer.body["status"], "1", "{:?}", answer.body);
+}
+
+/// `[rules] coerce_scalars`: off (the default), `"Pin": "560001"` and `"Stcd": 29` are one
+/// 2140 entry each; on, they are read as Newtonsoft.Json binds them and signed canonically
+/// (`"Pin":560001`, `"Stcd":"29"`).
+#[tokio::test]
+async fn scalars_sent_in_the_other_type_follow_the_knob() {
+    let mut invoice = sample("FID/SCALAR");
+    let pin = invoice["SellerDtls"]["Pin"].clone();
+    invoice["SellerDtls"]["Pin"] = json!(pin.to_string());
+    invoice["SellerDtls"]["Stcd"] = json!(29);
+
+    let (state, _) = state();
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let refused = oneshot(&state, authed_post(&session, GENERATE, &invoice)).await;
+    refused.assert_error("2140");
+    assert_eq!(
+        refused.body["ErrorDetails"].as_array().unwrap().len(),
+        2,
+        "{:?}",
+        refused.body
+    );
+
+    let mut settings = irp_emulator::config::Settings::default();
+    settings.rules.coerce_scalars = true;
+    let (state, _) = state_with(settings);
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let made = generate(&state, &session, &invoice).await;
+    let data = signed_data(made["SignedInvoice"].as_str().unwrap());
+    assert!(
+        data.contains(&format!("\"Pin\":{pin},\"Stcd\":\"29\"")),
+        "{data}"
+    );
 }

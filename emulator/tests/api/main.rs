@@ -14,7 +14,8 @@
 //!   library against the published certificate; duplicates, concurrency, clock windows.
 //! - `journal`: the call journal: decrypted records, filters, retention, secrets masked.
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
-//! - `fidelity`: answer shapes and timestamp precision as the recorded real samples show.
+//! - `fidelity`: answer shapes and timestamp precision as the recorded real samples show;
+//!   request keys and codes in any case, as NIC's .NET stack reads them.
 //! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
