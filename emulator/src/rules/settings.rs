@@ -10,10 +10,12 @@ use crate::{irn::DocNoCase, masters::PinStateCheck, spelling::Coercion};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum TotalsMode {
-    /// Every published formula (2182–2194), within the tolerance.
-    #[default]
+    /// Every published formula (2182–2194), within the tolerance: stricter than the real
+    /// sandbox, opt in.
     Strict,
-    /// As the sandbox behaved in 2025: `TotAmt = Qty × UnitPrice` (2192) is not checked.
+    /// As the sandbox behaved in 2025: `TotAmt = Qty × UnitPrice` (2192) is not checked
+    /// (it accepted NIC's own sample invoice, whose `TotAmt` is 10 below the product).
+    #[default]
     SandboxLax,
 }
 
@@ -91,7 +93,7 @@ impl Default for RuleSettings {
     fn default() -> Self {
         Self {
             doc_no_case: DocNoCaseSetting::Upper,
-            totals: TotalsMode::Strict,
+            totals: TotalsMode::SandboxLax,
             tolerance_rupees: 1.0,
             aato_threshold_crore: 10.0,
             reporting_window_days: 30,

@@ -493,3 +493,21 @@ async fn scalars_sent_in_the_other_type_follow_the_knob() {
         "{data}"
     );
 }
+
+/// NIC's own published sample invoice, as a PHP client sent it to NIC's sandbox in March
+/// 2025 (mis-cased keys, explicit nulls, 4-digit HSN 1001, `TotAmt` 10 below `Qty ×
+/// UnitPrice`), is accepted on the defaults, as the sandbox accepted it.
+#[tokio::test]
+async fn nic_sample_invoice_is_accepted_on_defaults() {
+    let recorded: Value = serde_json::from_str(include_str!(
+        "../fixtures/real-samples/nic-sandbox-2025.taxpro-php.json"
+    ))
+    .unwrap();
+    let mut invoice = recorded["request_verbatim_APIPost1"].clone();
+    invoice["DocDtls"]["No"] = json!("DOC1/60951");
+    invoice.as_object_mut().unwrap().remove("EwbDtls");
+    let (state, _) = state();
+    let session = login(&state, "34AACCC1596Q002", "nic_sample", false).await;
+    let answer = oneshot(&state, authed_post(&session, GENERATE, &invoice)).await;
+    assert_eq!(answer.body["Status"], 1, "{:?}", answer.body);
+}
