@@ -25,11 +25,13 @@ fuzz_target!(|data: &[u8]| {
     let loose = Loose::parse(rest);
     let body = match mode & 3 {
         0 => loose.body,
-        1 => match cipher::encrypt_credentials(&harness.auth_public, &loose.body, Encryption::Pkcs1)
-        {
-            Ok(data) => json!({ "Data": data }).to_string().into_bytes(),
-            Err(_) => loose.body,
-        },
+        1 => {
+            match cipher::encrypt_credentials(&harness.auth_public, &loose.body, Encryption::Pkcs1)
+            {
+                Ok(data) => json!({ "Data": data }).to_string().into_bytes(),
+                Err(_) => loose.body,
+            }
+        }
         2 => match harness.auth_public.encrypt(
             &mut rsa::rand_core::OsRng,
             Pkcs1v15Encrypt,

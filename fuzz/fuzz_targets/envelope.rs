@@ -58,7 +58,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let (method, path, body) = match (mode >> 2) & 7 {
         0 => (Method::POST, "/eicore/v1.03/Invoice".to_owned(), body),
-        1 => (Method::POST, "/eicore/v1.03/Invoice/Cancel".to_owned(), body),
+        1 => (
+            Method::POST,
+            "/eicore/v1.03/Invoice/Cancel".to_owned(),
+            body,
+        ),
         2 => (Method::POST, "/eiewb/v1.03/ewaybill".to_owned(), body),
         3 => (Method::POST, "/ewaybillapi/v1.03/ewayapi".to_owned(), body),
         4 => (

@@ -261,9 +261,7 @@ pub fn assert_irp_answer(status: u16, body: &[u8]) -> Value {
 /// A valid Generate IRN request body (the plaintext), dated the day before the harness's
 /// clock: the start the invoice target mutates when its input is not JSON.
 pub static SAMPLE_INVOICE: LazyLock<Value> = LazyLock::new(|| {
-    let spec = irp_emulator::samples::InvoiceSpec::simple(
-        "FUZZ/1",
-        time::macros::date!(2026 - 03 - 30),
-    );
+    let spec =
+        irp_emulator::samples::InvoiceSpec::simple("FUZZ/1", time::macros::date!(2026 - 03 - 30));
     irp_emulator::samples::invoice(&spec)
 });

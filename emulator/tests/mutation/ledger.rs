@@ -32,7 +32,9 @@ pub(crate) fn classify(reply: &Reply, allowed: Allowed) -> Result<String, String
             String::from_utf8_lossy(&reply.body)
         )
     })?;
-    let code = answer["ErrorDetails"][0]["ErrorCode"].as_str().unwrap_or("");
+    let code = answer["ErrorDetails"][0]["ErrorCode"]
+        .as_str()
+        .unwrap_or("");
     if let Some((_, expected)) = REFUSALS.iter().find(|(s, _)| *s == reply.status) {
         if answer["Status"] != 0 || code != *expected {
             return Err(format!("HTTP {}: {answer}", reply.status));

@@ -77,7 +77,12 @@ async fn login(addr: SocketAddr) -> (Session, Raw) {
 }
 
 /// A call in `session` whose answer is opened (`Data` decrypted).
-async fn api(addr: SocketAddr, session: &Session, endpoint: &Endpoint, payload: Option<&Value>) -> Value {
+async fn api(
+    addr: SocketAddr,
+    session: &Session,
+    endpoint: &Endpoint,
+    payload: Option<&Value>,
+) -> Value {
     let outgoing = request::api_request(&caller(), session, endpoint, payload).unwrap();
     let answer = call(addr, &Raw::of(&outgoing.to_http("").unwrap())).await;
     irp_client::answer::open_answer(endpoint, session, &answer).unwrap()
@@ -200,7 +205,9 @@ async fn registration(addr: SocketAddr, session: &Session, key: &DocKey) -> Opti
     match answer["Status"].as_u64() {
         Some(1) => Some(answer["Data"]["AckNo"].as_u64().expect("an AckNo")),
         _ => {
-            let code = answer["ErrorDetails"][0]["ErrorCode"].as_str().unwrap_or("");
+            let code = answer["ErrorDetails"][0]["ErrorCode"]
+                .as_str()
+                .unwrap_or("");
             // 2148: not registered; 2142/2140: a key the mutations made that the API cannot
             // even ask for, so the registration cannot have happened either.
             assert!(

@@ -127,7 +127,10 @@ impl Worker {
             .map_err(|e| format!("{e}\n  request: {}", made.raw.summary()))?;
         let envelope: Value = serde_json::from_slice(&reply.body).unwrap_or(Value::Null);
         if made.valid && (class.contains("code 1005") || reply.status != 200) {
-            return Err(format!("valid request refused: {class}: {}", made.raw.summary()));
+            return Err(format!(
+                "valid request refused: {class}: {}",
+                made.raw.summary()
+            ));
         }
         let mut ledger = self.ledger.lock().unwrap();
         ledger.count(&class);
@@ -260,7 +263,8 @@ impl Worker {
                     } else {
                         change_byte(rng, &plain)
                     };
-                    let sealed = STANDARD.encode(cipher::seal(&self.session.sek, &changed).unwrap());
+                    let sealed =
+                        STANDARD.encode(cipher::seal(&self.session.sek, &changed).unwrap());
                     raw.body = json!({ "Data": sealed }).to_string().into_bytes();
                     if doc.is_some() {
                         doc = DocKey::of(&changed).or(doc);

@@ -39,8 +39,11 @@ impl Raw {
     /// The bytes on the wire, with `Content-Length` of the body (unless a header of the
     /// request already sets one).
     pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        let mut out = format!("{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n", self.method, self.path)
-            .into_bytes();
+        let mut out = format!(
+            "{} {} HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+            self.method, self.path
+        )
+        .into_bytes();
         for (name, value) in &self.headers {
             out.extend_from_slice(name.as_bytes());
             out.extend_from_slice(b": ");
@@ -119,7 +122,11 @@ impl Connection {
 
     async fn exchange_inner(&mut self, bytes: &[u8]) -> Result<Reply, String> {
         if self.stream.is_none() {
-            self.stream = Some(TcpStream::connect(self.addr).await.map_err(|e| e.to_string())?);
+            self.stream = Some(
+                TcpStream::connect(self.addr)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            );
             self.buffer.clear();
         }
         let stream = self.stream.as_mut().ok_or("no stream")?;
