@@ -178,11 +178,10 @@ impl Worker {
         Raw::of(&outgoing.to_http("").unwrap())
     }
 
-    /// A request the client builds, and its plaintext payload when it has one.
-    fn base(&mut self) -> (Raw, Option<(Endpoint, Vec<u8>)>, Option<DocKey>) {
+    /// A request the client builds and, for Generate IRN, the document.
+    fn base(&mut self) -> (Raw, Option<DocKey>) {
         let with = |endpoint: Endpoint, payload: Value, this: &Self| {
-            let plain = payload.to_string().into_bytes();
-            (this.sealed(&endpoint, &plain), Some((endpoint, plain)))
+            this.sealed(&endpoint, payload.to_string().as_bytes())
         };
         match self.rng.gen_range(0..30) {
             0..10 => {
@@ -194,18 +193,16 @@ impl Worker {
                 );
                 let plain = irp_emulator::samples::invoice(&spec);
                 let key = DocKey::of(plain.to_string().as_bytes());
-                let (raw, payload) = with(Endpoint::generate_irn(), plain, self);
-                (raw, payload, key)
+                (with(Endpoint::generate_irn(), plain, self), key)
             }
             10..15 => {
                 let irn = self.known_irn();
-                (self.get(&Endpoint::get_irn(&irn)), None, None)
+                (self.get(&Endpoint::get_irn(&irn)), None)
             }
             15..18 => {
                 let irn = self.known_irn();
                 let reason = json!({"Irn": irn, "CnlRsn": "1", "CnlRem": "Wrong entry"});
-                let (raw, payload) = with(Endpoint::cancel_irn(), reason, self);
-                (raw, payload, None)
+                (with(Endpoint::cancel_irn(), reason, self), None)
             }
             18..22 => {
                 let doc = self.docs.choose(&mut self.rng).cloned();
@@ -214,28 +211,27 @@ impl Worker {
                     |d| (d.typ, d.no, d.dt),
                 );
                 let endpoint = Endpoint::get_irn_by_document(&typ, &no, &dt);
-                (self.get(&endpoint), None, None)
+                (self.get(&endpoint), None)
             }
             22..26 => {
                 let gstin = ["29AAACB3333C1Z7", "27AAACB4444D1Z3", "29AAACL1111A1ZD"]
                     .choose(&mut self.rng)
                     .copied()
                     .unwrap_or_default();
-                (self.get(&Endpoint::gstin_details(gstin)), None, None)
+                (self.get(&Endpoint::gstin_details(gstin)), None)
             }
-            26..28 => (self.auth.clone(), None, None),
+            26..28 => (self.auth.clone(), None),
             _ => {
                 let irn = self.known_irn();
                 let transport = json!({"Irn": irn, "Distance": 100, "TransMode": "1",
                                        "VehNo": "KA01AB1234", "VehType": "R"});
-                let (raw, payload) = with(Endpoint::generate_ewb(), transport, self);
-                (raw, payload, None)
+                (with(Endpoint::generate_ewb(), transport, self), None)
             }
         }
     }
 
     fn valid(&mut self) -> Made {
-        let (raw, _, doc) = self.base();
+        let (raw, doc) = self.base();
         if let Some(doc) = &doc {
             self.docs.push(doc.clone());
         }
@@ -323,7 +319,7 @@ impl Worker {
     }
 
     fn random_body(&mut self) -> Made {
-        let (mut raw, _, _) = self.base();
+        let (mut raw, _) = self.base();
         let len = self.rng.gen_range(0..2000);
         raw.body = match self.rng.gen_range(0..3) {
             0 => (0..len).map(|_| self.rng.r#gen::<u8>()).collect(),
@@ -349,7 +345,7 @@ impl Worker {
     }
 
     fn wrong_method(&mut self) -> Made {
-        let (mut raw, _, _) = self.base();
+        let (mut raw, _) = self.base();
         let other: Vec<&str> = METHODS
             .iter()
             .copied()
@@ -366,7 +362,7 @@ impl Worker {
 
     /// A body over the limit: 413 in the envelope, or the connection cut after it.
     async fn huge(&mut self) -> Result<(), String> {
-        let (mut raw, _, _) = self.base();
+        let (mut raw, _) = self.base();
         raw.method = "POST".to_owned();
         raw.body = vec![b'a'; BODY_LIMIT + 1];
         let mut connection = Connection::new(self.addr);
