@@ -254,6 +254,14 @@ mod tests {
     }
 
     #[test]
+    fn parser_reads_text_and_names_its_origin_in_errors() {
+        let parser = Parser::new();
+        assert_eq!(parser.parse(GOOD, "inline").unwrap().name, "a");
+        let error = parser.parse("{", "fuzz input").unwrap_err().to_string();
+        assert!(error.starts_with("fuzz input: not JSON"), "{error}");
+    }
+
+    #[test]
     fn every_kind_of_bad_file_is_refused_with_its_path() {
         let cases = [
             ("{", "not JSON"),
