@@ -60,7 +60,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, ScenarioError> {
         return Err(ScenarioError::Empty(dir.display().to_string()));
     }
     paths.sort();
-    let validator = validator();
+    let parser = Parser::new();
     let loaded = paths
         .into_iter()
         .map(|path| {
@@ -69,7 +69,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, ScenarioError> {
                 path: shown.clone(),
                 source,
             })?;
-            let scenario = parse(&text, &validator).map_err(|e| e.at(&shown))?;
+            let scenario = parser.parse(&text, &shown)?;
             Ok(Loaded { path, scenario })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -101,6 +101,34 @@ fn collect(dir: &Path, into: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
         }
     }
     Ok(())
+}
+
+/// The scenario schema compiled once, for parsing many scenario texts (files, or a fuzzer's
+/// inputs): the same gate [`load_dir`] applies to each file.
+#[derive(Debug)]
+pub struct Parser {
+    validator: jsonschema::Validator,
+}
+
+impl Parser {
+    /// Compiles the scenario schema.
+    pub fn new() -> Self {
+        Self {
+            validator: validator(),
+        }
+    }
+
+    /// One scenario from its text: schema, model, then the checks a schema cannot express.
+    /// `origin` names the text in the error (a path, or any label).
+    pub fn parse(&self, text: &str, origin: &str) -> Result<Scenario, ScenarioError> {
+        parse(text, &self.validator).map_err(|e| e.at(origin))
+    }
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 fn validator() -> jsonschema::Validator {
@@ -223,6 +251,14 @@ mod tests {
             .map(|l| l.scenario.name)
             .collect();
         assert_eq!(names, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn parser_reads_text_and_names_its_origin_in_errors() {
+        let parser = Parser::new();
+        assert_eq!(parser.parse(GOOD, "inline").unwrap().name, "a");
+        let error = parser.parse("{", "fuzz input").unwrap_err().to_string();
+        assert!(error.starts_with("fuzz input: not JSON"), "{error}");
     }
 
     #[test]

@@ -4,5 +4,5 @@ mod load;
 pub mod model;
 pub mod template;
 
-pub use self::load::{Loaded, SCHEMA, ScenarioError, load_dir};
+pub use self::load::{Loaded, Parser, SCHEMA, ScenarioError, load_dir};
 pub use self::model::*;
