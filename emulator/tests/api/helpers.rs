@@ -205,7 +205,12 @@ impl Drop for TestApp {
 }
 
 pub(crate) async fn spawn_app() -> TestApp {
-    let (state, clock) = state();
+    spawn_app_with(Settings::default()).await
+}
+
+/// A running emulator with `settings` on a real loopback port.
+pub(crate) async fn spawn_app_with(settings: Settings) -> TestApp {
+    let (state, clock) = state_with(settings);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

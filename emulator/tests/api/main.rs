@@ -16,6 +16,9 @@
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
 //! - `fidelity`: answer shapes and timestamp precision as the recorded real samples show;
 //!   request keys and codes in any case, as NIC's .NET stack reads them.
+//! - `replay`: every recorded real IRP exchange (the in-repo fixtures, and India Compliance's
+//!   NIC-sandbox answers when the reference pack is present) sent again over a socket on the
+//!   sample's clock, compared field by field and signed payload byte for byte with NIC's.
 //! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
@@ -50,6 +53,7 @@ mod process;
 mod races;
 mod raw_socket;
 mod regression;
+mod replay;
 mod state_files;
 mod tokens;
 mod wire;
