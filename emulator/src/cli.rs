@@ -112,6 +112,9 @@ pub struct ServeArgs {
     /// Keep state in memory only (lost when the emulator stops).
     #[arg(long, env = "IRP_EMULATOR_IN_MEMORY")]
     pub in_memory: bool,
+    /// Run the emulator's clock at this many seconds per wall-clock second [default: 1].
+    #[arg(long, env = "IRP_EMULATOR_CLOCK_SPEED", value_name = "F")]
+    pub clock_speed: Option<f64>,
 }
 
 /// `serve` options after merging flags, environment, file and defaults.
@@ -131,6 +134,8 @@ pub struct ServeConfig {
     pub state: Location,
     /// Store tuning.
     pub store: StoreOptions,
+    /// Virtual seconds per wall-clock second.
+    pub clock_speed: f64,
 }
 
 impl ServeArgs {
@@ -169,6 +174,7 @@ impl ServeArgs {
                 synchronous: file.synchronous.unwrap_or(Synchronous::Full),
                 ..StoreOptions::default()
             },
+            clock_speed: self.clock_speed.or(file.clock_speed).unwrap_or(1.0),
         })
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Every time rule of the IRP (token expiry, the 24-hour cancel window, the retrieval window,
 //! the 30-day reporting window, `AckDt`) reads this clock instead of the system time, so tests
-//! can pin time and users can move it through `/__emulator__/clock` to rehearse month-end.
+//! can pin time and users can move it, or make it run faster, through `/__emulator__/clock`
+//! to rehearse month-end in minutes.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -27,9 +28,9 @@ pub const LATEST: OffsetDateTime = macros::datetime!(2099-12-31 23:59:59 +5:30);
 #[error("the clock must stay between 2000-01-01 00:00:00 and 2099-12-31 23:59:59 IST")]
 pub struct OutOfRange;
 
-/// A change to the clock, applied as one step: freeze, then advance, then resume, then
-/// reset.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A change to the clock, applied as one step: freeze, then advance, then resume, then the
+/// speed, then reset.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct ClockChange {
     /// Freeze at this instant.
     pub freeze_at: Option<OffsetDateTime>,
@@ -39,6 +40,8 @@ pub struct ClockChange {
     pub resume: bool,
     /// Back to the wall clock.
     pub reset: bool,
+    /// Run at this many virtual seconds per wall-clock second (0 < speed ≤ 100000).
+    pub speed: Option<f64>,
 }
 
 /// A shared, settable clock; cloning gives another handle to the same time.
@@ -51,16 +54,60 @@ pub struct Clock {
 struct ClockState {
     /// When set, time stands still at this instant until moved.
     frozen: Option<OffsetDateTime>,
-    /// Added to the system time when the clock is not frozen.
-    offset: Duration,
+    /// A running clock shows `virtual_at + (wall - wall_at) × speed`.
+    virtual_at: OffsetDateTime,
+    /// The wall time at which the running clock showed `virtual_at`.
+    wall_at: OffsetDateTime,
+    /// Virtual seconds per wall-clock second.
+    speed: f64,
+}
+
+/// The fastest the clock may run: a day in under a second.
+pub const MAX_SPEED: f64 = 100_000.0;
+
+/// A speed outside `0 < speed ≤` [`MAX_SPEED`] (or not a number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("speed must be a number above 0 and at most 100000")]
+pub struct BadSpeed;
+
+/// `speed`, if the clock may run at it.
+pub fn checked_speed(speed: f64) -> Result<f64, BadSpeed> {
+    if speed.is_finite() && speed > 0.0 && speed <= MAX_SPEED {
+        Ok(speed)
+    } else {
+        Err(BadSpeed)
+    }
 }
 
 impl ClockState {
+    fn running_at(wall: OffsetDateTime) -> Self {
+        Self {
+            frozen: None,
+            virtual_at: wall,
+            wall_at: wall,
+            speed: 1.0,
+        }
+    }
+
     fn now(self, wall: OffsetDateTime) -> OffsetDateTime {
-        let at = self
-            .frozen
-            .unwrap_or_else(|| wall.checked_add(self.offset).unwrap_or(LATEST));
+        let at = self.frozen.unwrap_or_else(|| {
+            // At most a century of virtual time either way: beyond the range anyway.
+            let seconds =
+                ((wall - self.wall_at).as_seconds_f64() * self.speed).clamp(-3.2e9, 3.2e9);
+            self.virtual_at
+                .checked_add(Duration::seconds_f64(seconds))
+                .unwrap_or(LATEST)
+        });
         at.clamp(EARLIEST, LATEST)
+    }
+
+    /// The same clock re-anchored at `wall` (what it shows stays the same).
+    fn anchored(mut self, wall: OffsetDateTime) -> Self {
+        if self.frozen.is_none() {
+            self.virtual_at = self.now(wall);
+            self.wall_at = wall;
+        }
+        self
     }
 }
 
@@ -75,18 +122,14 @@ fn in_range(at: OffsetDateTime) -> Result<OffsetDateTime, OutOfRange> {
 impl Clock {
     /// The wall clock.
     pub fn system() -> Self {
-        Self::from_state(ClockState {
-            frozen: None,
-            offset: Duration::ZERO,
-        })
+        Self::from_state(ClockState::running_at(OffsetDateTime::now_utc()))
     }
 
     /// A clock that stands still at `at` until it is set or advanced.
     pub fn fixed(at: OffsetDateTime) -> Self {
-        Self::from_state(ClockState {
-            frozen: Some(at),
-            offset: Duration::ZERO,
-        })
+        let mut state = ClockState::running_at(OffsetDateTime::now_utc());
+        state.frozen = Some(at);
+        Self::from_state(state)
     }
 
     fn from_state(state: ClockState) -> Self {
@@ -96,7 +139,7 @@ impl Clock {
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, ClockState> {
-        // The state is two plain values; a panic elsewhere cannot leave it half-written.
+        // The state is a few plain values; a panic elsewhere cannot leave it half-written.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -112,11 +155,13 @@ impl Clock {
         self.state().frozen = Some(at.clamp(EARLIEST, LATEST));
     }
 
-    /// Lets the clock run again from wherever it stands now.
+    /// Lets the clock run again (at its speed) from wherever it stands now.
     pub fn resume(&self) {
+        let wall = OffsetDateTime::now_utc();
         let mut state = self.state();
         if let Some(at) = state.frozen.take() {
-            state.offset = at - OffsetDateTime::now_utc();
+            state.virtual_at = at;
+            state.wall_at = wall;
         }
     }
 
@@ -134,15 +179,19 @@ impl Clock {
             });
         match state.frozen.as_mut() {
             Some(at) => *at = moved,
-            None => state.offset = moved - wall,
+            None => {
+                state.virtual_at = moved;
+                state.wall_at = wall;
+            }
         }
     }
 
-    /// Applies `change` whole, or not at all when the clock would leave its range.
-    pub fn change(&self, change: ClockChange) -> Result<(), OutOfRange> {
+    /// Applies `change` whole, or not at all when the clock would leave its range or the
+    /// speed is out of bounds.
+    pub fn change(&self, change: ClockChange) -> Result<(), ClockChangeError> {
         let wall = OffsetDateTime::now_utc();
         let mut state = self.state();
-        let mut next = *state;
+        let mut next = state.anchored(wall);
         if let Some(at) = change.freeze_at {
             next.frozen = Some(in_range(at)?);
         }
@@ -151,22 +200,38 @@ impl Clock {
             in_range(moved)?;
             match next.frozen.as_mut() {
                 Some(at) => *at = moved,
-                None => next.offset = next.offset.checked_add(by).ok_or(OutOfRange)?,
+                None => next.virtual_at = moved,
             }
         }
         if change.resume
             && let Some(at) = next.frozen.take()
         {
-            next.offset = at - wall;
+            next.virtual_at = at;
+            next.wall_at = wall;
+        }
+        if let Some(speed) = change.speed {
+            next.speed = checked_speed(speed)?;
         }
         if change.reset {
-            next = ClockState {
-                frozen: None,
-                offset: Duration::ZERO,
-            };
+            next = ClockState::running_at(wall);
         }
         *state = next;
         Ok(())
+    }
+
+    /// Sets the speed of the running clock (virtual seconds per wall-clock second).
+    pub fn set_speed(&self, speed: f64) -> Result<(), BadSpeed> {
+        let speed = checked_speed(speed)?;
+        let wall = OffsetDateTime::now_utc();
+        let mut state = self.state();
+        *state = state.anchored(wall);
+        state.speed = speed;
+        Ok(())
+    }
+
+    /// Virtual seconds per wall-clock second while running.
+    pub fn speed(&self) -> f64 {
+        self.state().speed
     }
 
     /// Whether the clock stands still.
@@ -174,13 +239,21 @@ impl Clock {
         self.state().frozen.is_some()
     }
 
-    /// Back to the wall clock.
+    /// Back to the wall clock, at speed 1.
     pub fn reset(&self) {
-        *self.state() = ClockState {
-            frozen: None,
-            offset: Duration::ZERO,
-        };
+        *self.state() = ClockState::running_at(OffsetDateTime::now_utc());
     }
+}
+
+/// Why a clock change was refused (the clock is left as it was).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ClockChangeError {
+    /// It would leave the supported range.
+    #[error(transparent)]
+    OutOfRange(#[from] OutOfRange),
+    /// The speed is out of bounds.
+    #[error(transparent)]
+    BadSpeed(#[from] BadSpeed),
 }
 
 /// Formats an instant as the IRP prints it: `yyyy-MM-dd HH:mm:ss` in IST.
@@ -239,16 +312,22 @@ mod tests {
                 freeze_at: Some(at),
                 ..ClockChange::default()
             };
-            assert_eq!(clock.change(advance(300_000_000_000)), Err(OutOfRange));
-            assert_eq!(clock.change(advance(-300_000_000_000)), Err(OutOfRange));
-            assert_eq!(clock.change(advance(i64::MAX)), Err(OutOfRange));
+            assert_eq!(
+                clock.change(advance(300_000_000_000)),
+                Err(OutOfRange.into())
+            );
+            assert_eq!(
+                clock.change(advance(-300_000_000_000)),
+                Err(OutOfRange.into())
+            );
+            assert_eq!(clock.change(advance(i64::MAX)), Err(OutOfRange.into()));
             assert_eq!(
                 clock.change(freeze(datetime!(9999-12-31 23:59:59 UTC))),
-                Err(OutOfRange)
+                Err(OutOfRange.into())
             );
             assert_eq!(
                 clock.change(freeze(datetime!(1999-12-31 18:29:59 UTC))),
-                Err(OutOfRange)
+                Err(OutOfRange.into())
             );
             // One change is applied whole or not at all.
             let refused = clock.change(ClockChange {
@@ -256,7 +335,7 @@ mod tests {
                 advance: Some(Duration::days(365 * 200)),
                 ..ClockChange::default()
             });
-            assert_eq!(refused, Err(OutOfRange));
+            assert_eq!(refused, Err(OutOfRange.into()));
             assert!(clock.now() - before < Duration::minutes(1), "unchanged");
             format_ist(clock.now());
         }
@@ -270,6 +349,36 @@ mod tests {
         let running = Clock::system();
         running.advance(Duration::seconds(300_000_000_000));
         assert_eq!(format_ist(running.now()), "2099-12-31 23:59:59");
+    }
+
+    #[test]
+    fn a_running_clock_moves_at_its_speed_and_keeps_its_time_when_the_speed_changes() {
+        let w0 = datetime!(2026-03-31 04:30:00 UTC);
+        let mut state = ClockState::running_at(w0);
+        state.speed = 3600.0;
+        assert_eq!(
+            state.now(w0 + Duration::seconds(1)),
+            w0 + Duration::hours(1)
+        );
+        // Re-anchored at a later wall time and slowed down: no jump.
+        let w1 = w0 + Duration::seconds(2);
+        let mut slower = state.anchored(w1);
+        slower.speed = 1.0;
+        assert_eq!(slower.now(w1), w0 + Duration::hours(2));
+        assert_eq!(
+            slower.now(w1 + Duration::seconds(30)),
+            w0 + Duration::hours(2) + Duration::seconds(30)
+        );
+        // Far beyond the range, it stops at the edge instead of overflowing.
+        state.speed = MAX_SPEED;
+        assert_eq!(state.now(w0 + Duration::days(365 * 80)), LATEST);
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, MAX_SPEED * 2.0] {
+            assert_eq!(checked_speed(bad), Err(BadSpeed), "{bad}");
+        }
+        let clock = Clock::fixed(w0);
+        assert!(clock.set_speed(0.0).is_err());
+        assert!(clock.set_speed(60.0).is_ok());
+        assert_eq!(clock.now(), w0, "a frozen clock stays frozen at any speed");
     }
 
     #[test]

@@ -224,6 +224,8 @@ pub struct ConfigFile {
     pub journal: Option<Retention>,
     /// Connection limits and timeouts; keys left out keep their defaults.
     pub server: Option<ServerLimits>,
+    /// Virtual seconds per wall-clock second at start.
+    pub clock_speed: Option<f64>,
 }
 
 /// Why the configuration file could not be used.

@@ -45,8 +45,11 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         Location::Dir(dir) => tracing::info!("state in {}", dir.display()),
         Location::Memory => tracing::info!("state in memory only (not kept)"),
     }
-    let state = AppState::open(config.settings, keys, Clock::system(), store)
-        .context("loading the state")?;
+    let clock = Clock::system();
+    clock
+        .set_speed(config.clock_speed)
+        .context("--clock-speed")?;
+    let state = AppState::open(config.settings, keys, clock, store).context("loading the state")?;
     let listener = std::net::TcpListener::bind(&config.addr)
         .with_context(|| format!("binding {}", config.addr))?;
     // The handlers are in place before anyone can know the address: a SIGTERM sent right

@@ -127,7 +127,11 @@ async fn reset(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
 }
 
 fn clock_view(state: &AppState) -> Json<Value> {
-    Json(json!({ "now": format_ist(state.clock.now()), "frozen": state.clock.is_frozen() }))
+    Json(json!({
+        "now": format_ist(state.clock.now()),
+        "frozen": state.clock.is_frozen(),
+        "speed": state.clock.speed(),
+    }))
 }
 
 async fn clock(State(state): State<AppState>) -> Json<Value> {
@@ -135,8 +139,8 @@ async fn clock(State(state): State<AppState>) -> Json<Value> {
 }
 
 /// `POST /__emulator__/clock`: any of `{"freeze_at": "yyyy-MM-dd HH:mm:ss" (IST),
-/// "advance_seconds": n, "resume": true, "reset": true}`, applied in that order, whole or
-/// not at all.
+/// "advance_seconds": n, "resume": true, "speed": F, "reset": true}`, applied in that order,
+/// whole or not at all.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ClockRequest {
@@ -146,6 +150,7 @@ struct ClockRequest {
     resume: bool,
     #[serde(default)]
     reset: bool,
+    speed: Option<f64>,
 }
 
 async fn set_clock(
@@ -167,6 +172,7 @@ async fn set_clock(
             advance: request.advance_seconds.map(Duration::seconds),
             resume: request.resume,
             reset: request.reset,
+            speed: request.speed,
         })
         .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
     Ok(clock_view(&state))

@@ -129,3 +129,33 @@ async fn gstin_mismatch_can_answer_1015() {
     session.gstin = BUYER.into();
     lookup(&state, &session).await.assert_error("1015");
 }
+
+/// With the clock at 3600 virtual seconds per wall second, a 60-minute token expires in
+/// about one wall-clock second: month-end rehearsed in minutes.
+#[tokio::test]
+async fn tokens_expire_in_about_a_wall_second_at_speed_3600() {
+    let (state, _) = state();
+    let speed = axum::http::Request::post("/__emulator__/clock")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(r#"{"resume": true, "speed": 3600}"#))
+        .unwrap();
+    let view = oneshot(&state, speed).await;
+    assert_eq!(view.body["speed"], 3600.0, "{view:?}");
+    assert_eq!(view.body["frozen"], false);
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let gstin = format!("/eivital/v1.03/Master/gstin/{LARGE}");
+    assert_eq!(
+        oneshot(&state, authed_get(&session, &gstin)).await.body["Status"],
+        1
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    oneshot(&state, authed_get(&session, &gstin))
+        .await
+        .assert_error("1005");
+    // An out-of-bounds speed is refused whole.
+    let bad = axum::http::Request::post("/__emulator__/clock")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(r#"{"speed": 0}"#))
+        .unwrap();
+    oneshot(&state, bad).await.assert_error("400");
+}
