@@ -176,7 +176,7 @@ async fn clock_can_be_frozen_and_moved() {
     .await;
     assert_eq!(
         answer.body,
-        json!({"now": "2026-04-01 09:01:30", "frozen": true})
+        json!({"now": "2026-04-01 09:01:30", "frozen": true, "speed": 1.0})
     );
     let session = login(&state, LARGE, LARGE_USER, false).await;
     assert_eq!(session.expiry, "2026-04-01 10:01:30");
