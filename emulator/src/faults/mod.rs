@@ -102,3 +102,82 @@ impl FaultPlan {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Api;
+    use time::macros::datetime;
+
+    fn rule(json: &str) -> FaultRule {
+        FaultRule::parse(json.as_bytes()).unwrap_or_else(|e| unreachable!("{e}"))
+    }
+
+    fn call(api: Api) -> Call<'static> {
+        Call {
+            api,
+            gstin: Some("29AAACL1111A1ZD"),
+            client_id: None,
+            now: datetime!(2026-03-31 10:00:00 +5:30),
+        }
+    }
+
+    fn fired(plan: &mut FaultPlan, api: Api) -> Option<String> {
+        plan.decide(&call(api)).map(|d| d.label)
+    }
+
+    #[test]
+    fn the_first_live_rule_fires_and_nth_counts_only_its_matches() {
+        let mut plan = FaultPlan::default();
+        plan.add(rule(
+            r#"{"name":"a","match":{"api":"auth","nth":2},"phase":"before",
+                "action":{"type":"rate_limited"}}"#,
+        ));
+        plan.add(rule(
+            r#"{"phase":"before","action":{"type":"latency","ms":1},"times":2}"#,
+        ));
+        let got: Vec<Option<String>> = [Api::GenerateIrn, Api::Auth, Api::Auth, Api::Auth]
+            .into_iter()
+            .map(|api| fired(&mut plan, api))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                Some("2::latency:before".to_owned()),
+                Some("2::latency:before".to_owned()),
+                Some("1:a:rate_limited:before".to_owned()),
+                None,
+            ]
+        );
+        let counts: Vec<u64> = plan.rules().iter().map(|r| r.fired).collect();
+        assert_eq!(counts, [1, 2]);
+        assert!(plan.remove(1));
+        assert!(!plan.remove(1));
+        assert_eq!(
+            plan.add(rule(
+                r#"{"phase":"before","action":{"type":"rate_limited"}}"#
+            ))
+            .id,
+            3
+        );
+    }
+
+    #[test]
+    fn refusals_say_why() {
+        let refused = |json: &str| {
+            FaultRule::parse(json.as_bytes())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert!(
+            refused(r#"{"phase":"after_commit","action":{"type":"rate_limited"}}"#)
+                .contains("not implemented yet")
+        );
+        assert!(refused(r#"{"phase":"before","action":{"type":"drop"}}"#).contains("drop"));
+        assert!(
+            refused(r#"{"phase":"before","action":{"type":"latency","ms":1,"jitter_ms":1}}"#)
+                .contains("jitter_ms")
+        );
+    }
+}
