@@ -46,6 +46,7 @@ pub mod crypto;
 pub mod envelope;
 pub mod error;
 pub mod ewaybill;
+pub mod faults;
 pub mod gstin;
 pub mod headers;
 pub mod invoice;

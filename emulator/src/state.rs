@@ -8,12 +8,13 @@
 
 use std::{
     ops::Deref,
-    sync::{Arc, RwLockReadGuard},
+    sync::{Arc, Mutex, MutexGuard, PoisonError, RwLockReadGuard},
 };
 
 use crate::{
     clock::Clock,
     config::Settings,
+    faults::FaultPlan,
     invoice::InvoiceSchema,
     journal::Journal,
     keys::KeySet,
@@ -62,6 +63,8 @@ pub struct Shared {
     pub master: TaxpayerBook,
     /// The journal of API calls.
     pub journal: Journal,
+    /// The fault rules in force (never held across `.await`: see [`AppState::fault_plan`]).
+    pub faults: Mutex<FaultPlan>,
 }
 
 impl AppState {
@@ -95,6 +98,7 @@ impl AppState {
                 sessions,
                 master,
                 journal,
+                faults: Mutex::default(),
             }),
         })
     }
@@ -105,9 +109,16 @@ impl AppState {
         self.master.read()
     }
 
-    /// Back to an empty state: the built-in master, no sessions, no registrations. The
+    /// The fault plan, locked (decide under it, then release before any `.await`).
+    pub fn fault_plan(&self) -> MutexGuard<'_, FaultPlan> {
+        self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Back to an empty state: the built-in master, no sessions, no registrations, no
+    /// fault rules. The
     /// clock, the journal and the AckNo/EwbNo sequences are left alone.
     pub async fn reset(&self) -> Result<(), StoreError> {
+        self.fault_plan().clear();
         self.master.reset(&self.sessions).await?;
         self.registry.clear().await
     }

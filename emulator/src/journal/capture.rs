@@ -1,5 +1,5 @@
 //! How a handler's plaintext reaches the journal without the handler knowing: the journal
-//! layer puts a [`Capture`] slot in the request, the router records the API it matched, the
+//! layer puts a [`Capture`] slot in the request, the router records the API it matched (and the fault middleware the rule that fired), the
 //! extractors that decrypt fill it with the request as understood, and every responder attaches its plaintext answer to the
 //! response as a [`JournalBody`] extension (never sent on the wire).
 
@@ -19,6 +19,7 @@ pub struct Capture(Arc<Mutex<Slot>>);
 struct Slot {
     request: Option<Value>,
     api: Option<Api>,
+    fault: Option<String>,
 }
 
 /// How much of a payload that is not JSON is kept.
@@ -42,6 +43,13 @@ impl Capture {
         }
     }
 
+    /// Records the fault rule that fired for the call (`<id>:<name>:<type>:<phase>`).
+    pub fn fault(extensions: &Extensions, label: String) {
+        if let Some(capture) = extensions.get::<Self>() {
+            capture.slot().fault = Some(label);
+        }
+    }
+
     fn slot(&self) -> std::sync::MutexGuard<'_, Slot> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -56,12 +64,14 @@ impl Capture {
         });
     }
 
-    /// The request recorded, and the API matched ([`Api::Unknown`] when none was).
-    pub(super) fn take(&self) -> (Value, Api) {
+    /// The request recorded, the API matched ([`Api::Unknown`] when none was) and the fault
+    /// that fired, if any.
+    pub(super) fn take(&self) -> (Value, Api, Option<String>) {
         let mut slot = self.slot();
         (
             slot.request.take().unwrap_or(Value::Null),
             slot.api.unwrap_or(Api::Unknown),
+            slot.fault.take(),
         )
     }
 }

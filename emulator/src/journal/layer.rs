@@ -47,7 +47,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         .remove::<JournalBody>()
         .map_or(Value::Null, |b| b.0);
     mask_secrets(&mut body);
-    let (mut request_body, api) = capture.take();
+    let (mut request_body, api, fault) = capture.take();
     mask_secrets(&mut request_body);
     let codes = |list: &str, key: &str| -> Vec<String> {
         body.get(list)
@@ -88,7 +88,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         error_codes,
         info_codes,
         latency_us: u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX),
-        fault: None,
+        fault,
         request: request_body,
         response: body,
     });

@@ -1,18 +1,18 @@
 //! The control namespace `/__emulator__/`: not part of the IRP.
 //!
 //! Health, everything a client needs to be configured (`sandbox`), run-time taxpayers,
-//! reset, the clock, and the journal (`journal.rs`). Open only to loopback callers unless an admin token is configured,
+//! reset, the clock, fault rules, and the journal (`journal.rs`). Open only to loopback callers unless an admin token is configured,
 //! in which case every caller must present it as `Authorization: Bearer <token>`.
 
 use std::net::SocketAddr;
 
 use axum::{
     Json, Router,
-    extract::{ConnectInfo, Request, State},
-    http::header,
+    extract::{ConnectInfo, Path, Request, State},
+    http::{StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::{get, post},
+    routing::{delete, get, post},
 };
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -23,6 +23,7 @@ use crate::{
     clock::{ClockChange, format_ist, parse_ist},
     envelope::ControlBody,
     error::{ApiError, ErrorCode},
+    faults::{FaultRule, RuleError, SUPPORTED_ACTIONS, StoredRule},
     state::AppState,
     taxpayer::{GstinDetails, TaxpayerChangeError},
 };
@@ -34,6 +35,8 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         .route("/taxpayers", post(upsert_taxpayer))
         .route("/reset", post(reset))
         .route("/clock", get(clock).post(set_clock))
+        .route("/faults", get(faults).post(add_fault).delete(clear_faults))
+        .route("/faults/{id}", delete(remove_fault))
         .merge(super::journal::router())
         .layer(middleware::from_fn_with_state(state, guard))
 }
@@ -176,4 +179,45 @@ async fn set_clock(
         })
         .map_err(|e| api_error!(BadControlRequest, "{e}"))?;
     Ok(clock_view(&state))
+}
+
+/// `POST /__emulator__/faults`: stores a rule; 201 with it and its `id`.
+async fn add_fault(
+    State(state): State<AppState>,
+    ControlBody(body): ControlBody,
+) -> Result<(StatusCode, Json<StoredRule>), ApiError> {
+    let rule = FaultRule::parse(&body).map_err(|e| match e {
+        RuleError::Shape(e) if e.to_string().contains("unknown variant") => api_error!(
+            BadControlRequest,
+            "{e} (supported action types: {SUPPORTED_ACTIONS})"
+        ),
+        other => api_error!(BadControlRequest, "{other}"),
+    })?;
+    let stored = state.fault_plan().add(rule);
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// `GET /__emulator__/faults`: every rule with its `id` and `fired` count.
+async fn faults(State(state): State<AppState>) -> Json<Value> {
+    let rules = state.fault_plan().rules().to_vec();
+    Json(json!({ "faults": rules }))
+}
+
+/// `DELETE /__emulator__/faults/{id}`.
+async fn remove_fault(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    match id.parse::<u64>() {
+        Ok(number) if state.fault_plan().remove(number) => {
+            Ok(Json(json!({ "status": "removed", "id": number })))
+        }
+        _ => Err(api_error!(UnknownPath, "No fault rule with id {id}")),
+    }
+}
+
+/// `DELETE /__emulator__/faults`: removes every rule.
+async fn clear_faults(State(state): State<AppState>) -> Json<Value> {
+    state.fault_plan().clear();
+    Json(json!({ "status": "cleared" }))
 }

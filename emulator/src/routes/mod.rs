@@ -13,7 +13,7 @@ use axum::{
     Router,
     extract::{FromRequestParts, Path, Request, rejection::PathRejection},
     http::Method,
-    middleware::{Next, from_fn},
+    middleware::{Next, from_fn, from_fn_with_state},
     response::{IntoResponse, Response},
     routing::{MethodFilter, MethodRouter, on},
 };
@@ -44,9 +44,12 @@ pub(crate) fn router(state: AppState) -> Router {
     Api::served()
         .flat_map(|api| api.paths().iter().map(move |path| (api, *path)))
         .fold(Router::new(), |router, (api, path)| {
+            // Layers run outside in: `matched` attaches the API, then the faults apply.
             router.route(
                 path,
-                handler(api).route_layer(from_fn(move |r, n| matched(api, r, n))),
+                handler(api)
+                    .route_layer(from_fn_with_state(state.clone(), crate::faults::apply))
+                    .route_layer(from_fn(move |r, n| matched(api, r, n))),
             )
         })
         .nest("/__emulator__", admin::router(state.clone()))
@@ -54,10 +57,7 @@ pub(crate) fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(wrong_method)
         .layer(CatchPanicLayer::custom(|_| panic_answer()))
         .layer(from_fn(log_cause))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            crate::journal::record,
-        ))
+        .layer(from_fn_with_state(state.clone(), crate::journal::record))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
