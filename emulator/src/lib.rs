@@ -32,6 +32,7 @@
 //!   check, the AckNo/EwbNo marks beside the database); [`journal`]:
 //!   every API call as the emulator understood it.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
+//! - [`faults`]: faults as data (rules posted to the control namespace, one middleware).
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
 //! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices.
