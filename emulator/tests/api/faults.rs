@@ -1,53 +1,17 @@
 //! Fault injection, first slice: rules posted to `/__emulator__/faults`, applied before the
 //! handler, counted, matched on API, headers, `nth` and the virtual clock, and journaled.
 
-use std::net::SocketAddr;
-
 use axum::{
     body::Body,
-    extract::ConnectInfo,
-    http::{HeaderMap, Request, StatusCode},
+    http::{Request, StatusCode},
 };
-use http_body_util::BodyExt;
 use irp_emulator::state::AppState;
 use serde_json::{Value, json};
 use time::Duration;
-use tower::ServiceExt;
 
 use crate::helpers::*;
 
 const SMALL: &str = "29AAACS2222B1ZY";
-
-/// A raw answer: the status, the headers and the body as text.
-struct Raw {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
-}
-
-impl Raw {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap()
-    }
-}
-
-async fn send(state: &AppState, mut request: Request<Body>) -> Raw {
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
-    let response = irp_emulator::app(state.clone())
-        .oneshot(request)
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Raw {
-        status,
-        headers,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
 
 /// Get GSTIN details as `gstin`, without a token: the handler answers 1005 or similar.
 fn details(gstin: &str) -> Request<Body> {
@@ -69,7 +33,7 @@ fn generate() -> Request<Body> {
 }
 
 async fn add(state: &AppState, rule: Value) -> Raw {
-    send(
+    oneshot_raw(
         state,
         Request::post("/__emulator__/faults")
             .header("content-type", "application/json")
@@ -86,7 +50,7 @@ async fn add_ok(state: &AppState, rule: Value) -> Value {
 }
 
 async fn control(state: &AppState, method: &str, path: &str) -> Raw {
-    send(
+    oneshot_raw(
         state,
         Request::builder()
             .method(method)
@@ -115,7 +79,7 @@ async fn latency_waits_then_the_handler_answers() {
     )
     .await;
     let started = tokio::time::Instant::now();
-    let raw = send(&state, details(LARGE)).await;
+    let raw = oneshot_raw(&state, details(LARGE)).await;
     assert!(started.elapsed() >= std::time::Duration::from_millis(1500));
     assert_eq!(raw.status, StatusCode::OK);
     assert_eq!(
@@ -136,7 +100,7 @@ async fn http_status_answers_a_gateway_page_without_the_handler() {
             "action": {"type": "http_status", "status": 503, "retry_after": 7}}),
     )
     .await;
-    let raw = send(&state, details(LARGE)).await;
+    let raw = oneshot_raw(&state, details(LARGE)).await;
     assert_eq!(raw.status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(raw.headers["retry-after"], "7");
     assert!(
@@ -162,7 +126,7 @@ async fn irp_error_answers_the_envelope_with_http_200() {
             "action": {"type": "irp_error", "code": "5001", "message": "Try later"}}),
     )
     .await;
-    let first = send(&state, generate()).await;
+    let first = oneshot_raw(&state, generate()).await;
     assert!(injected(&first), "{}", first.text);
     let body = first.json();
     assert_eq!(
@@ -175,7 +139,7 @@ async fn irp_error_answers_the_envelope_with_http_200() {
             .unwrap()
             .is_empty()
     );
-    let second = send(&state, generate()).await;
+    let second = oneshot_raw(&state, generate()).await;
     assert_eq!(second.status, StatusCode::OK);
     assert_eq!(
         second.json()["ErrorDetails"],
@@ -196,11 +160,11 @@ async fn rate_limited_answers_429_with_retry_after() {
         json!({"phase": "before", "action": {"type": "rate_limited", "retry_after": 30}}),
     )
     .await;
-    let first = send(&state, details(LARGE)).await;
+    let first = oneshot_raw(&state, details(LARGE)).await;
     assert_eq!(first.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(first.headers["retry-after"], "1");
     assert_eq!(first.json()["retry_after"], 1);
-    let second = send(&state, details(LARGE)).await;
+    let second = oneshot_raw(&state, details(LARGE)).await;
     assert_eq!(second.headers["retry-after"], "30");
 }
 
@@ -214,7 +178,7 @@ async fn times_stops_a_rule_and_nth_picks_one_request() {
     .await;
     let mut hits = Vec::new();
     for _ in 0..3 {
-        hits.push(injected(&send(&state, generate()).await));
+        hits.push(injected(&oneshot_raw(&state, generate()).await));
     }
     assert_eq!(hits, [true, true, false]);
 
@@ -226,7 +190,7 @@ async fn times_stops_a_rule_and_nth_picks_one_request() {
     .await;
     let mut hits = Vec::new();
     for _ in 0..4 {
-        hits.push(injected(&send(&state, generate()).await));
+        hits.push(injected(&oneshot_raw(&state, generate()).await));
     }
     assert_eq!(hits, [false, true, false, false]);
 }
@@ -240,8 +204,11 @@ async fn api_gstin_and_client_id_select_the_requests() {
             "action": irp_2150()}),
     )
     .await;
-    assert!(injected(&send(&state, generate()).await));
-    assert!(!injected(&send(&state, details(LARGE)).await), "other API");
+    assert!(injected(&oneshot_raw(&state, generate()).await));
+    assert!(
+        !injected(&oneshot_raw(&state, details(LARGE)).await),
+        "other API"
+    );
 
     let (state, _) = crate::helpers::state();
     add_ok(
@@ -250,16 +217,19 @@ async fn api_gstin_and_client_id_select_the_requests() {
             "action": irp_2150()}),
     )
     .await;
-    assert!(injected(&send(&state, details(SMALL)).await));
+    assert!(injected(&oneshot_raw(&state, details(SMALL)).await));
     assert!(
-        !injected(&send(&state, details(LARGE)).await),
+        !injected(&oneshot_raw(&state, details(LARGE)).await),
         "other GSTIN"
     );
     let mut other_client = details(SMALL);
     other_client
         .headers_mut()
         .insert("client_id", "someone-else".parse().unwrap());
-    assert!(!injected(&send(&state, other_client).await), "other client");
+    assert!(
+        !injected(&oneshot_raw(&state, other_client).await),
+        "other client"
+    );
 }
 
 #[tokio::test]
@@ -272,13 +242,19 @@ async fn from_and_until_follow_the_virtual_clock() {
             "phase": "before", "action": irp_2150()}),
     )
     .await;
-    assert!(!injected(&send(&state, generate()).await), "before from");
+    assert!(
+        !injected(&oneshot_raw(&state, generate()).await),
+        "before from"
+    );
     clock.advance(Duration::hours(1));
-    assert!(injected(&send(&state, generate()).await), "at from");
+    assert!(injected(&oneshot_raw(&state, generate()).await), "at from");
     clock.advance(Duration::minutes(59));
-    assert!(injected(&send(&state, generate()).await), "inside");
+    assert!(injected(&oneshot_raw(&state, generate()).await), "inside");
     clock.advance(Duration::minutes(1));
-    assert!(!injected(&send(&state, generate()).await), "at until");
+    assert!(
+        !injected(&oneshot_raw(&state, generate()).await),
+        "at until"
+    );
 }
 
 #[tokio::test]
@@ -291,8 +267,8 @@ async fn the_journal_records_the_fault_that_fired() {
     )
     .await;
     let id = rule["id"].as_u64().unwrap();
-    send(&state, details(LARGE)).await;
-    send(&state, details(LARGE)).await;
+    oneshot_raw(&state, details(LARGE)).await;
+    oneshot_raw(&state, details(LARGE)).await;
     let entries = control(&state, "GET", "/__emulator__/journal").await.json()["entries"]
         .as_array()
         .unwrap()
@@ -319,7 +295,7 @@ async fn the_control_api_stores_lists_and_removes_rules() {
     assert_eq!(stored, Value::Object(expected.clone()));
 
     add_ok(&state, json!({"phase": "before", "action": irp_2150()})).await;
-    send(&state, generate()).await;
+    oneshot_raw(&state, generate()).await;
     let listed = control(&state, "GET", "/__emulator__/faults").await.json();
     let list = listed["faults"].as_array().unwrap();
     assert_eq!(list.len(), 2);
@@ -342,7 +318,7 @@ async fn the_control_api_stores_lists_and_removes_rules() {
     );
     let listed = control(&state, "GET", "/__emulator__/faults").await.json();
     assert_eq!(listed["faults"], json!([]));
-    assert!(!injected(&send(&state, generate()).await));
+    assert!(!injected(&oneshot_raw(&state, generate()).await));
 
     add_ok(&state, json!({"phase": "before", "action": irp_2150()})).await;
     assert_eq!(

@@ -69,8 +69,23 @@ impl Answer {
     }
 }
 
-/// Sends a request through the router (no socket), as a loopback caller.
-pub(crate) async fn oneshot(state: &AppState, mut request: Request<Body>) -> Answer {
+/// An answer as received: status, headers and the body as text (JSON or not).
+#[derive(Debug)]
+pub(crate) struct Raw {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: axum::http::HeaderMap,
+    pub(crate) text: String,
+}
+
+impl Raw {
+    /// The body as JSON (panics with the text when it is not).
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+}
+
+/// Sends a request through the router (no socket), as a loopback caller; the answer raw.
+pub(crate) async fn oneshot_raw(state: &AppState, mut request: Request<Body>) -> Raw {
     request
         .extensions_mut()
         .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
@@ -79,10 +94,22 @@ pub(crate) async fn oneshot(state: &AppState, mut request: Request<Body>) -> Ans
         .await
         .unwrap();
     let status = response.status();
+    let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    let body = serde_json::from_slice(&bytes)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)));
-    Answer { status, body }
+    Raw {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+/// Sends a request through the router (no socket), as a loopback caller; the answer JSON.
+pub(crate) async fn oneshot(state: &AppState, request: Request<Body>) -> Answer {
+    let raw = oneshot_raw(state, request).await;
+    Answer {
+        status: raw.status,
+        body: raw.json(),
+    }
 }
 
 /// Headers of an auth call.

@@ -223,15 +223,8 @@ pub(crate) async fn replay(ledger: &mut Ledger, dir: &Path) {
     nic["Data"]["AckNo"] = signed["AckNo"].clone();
     nic["Data"]["AckDt"] = signed["AckDt"].clone();
     let invoice = request_of_signed(&signed_data(nic["Data"]["SignedInvoice"].as_str().unwrap()));
-    app.freeze_at(signed["AckDt"].as_str().unwrap()).await;
-    let (gstin, user) = seller_user(&invoice);
-    let (_, session) = app.login(gstin, user).await;
-    let made = app
-        .client()
-        .generate_irn(&session, &invoice)
-        .await
-        .unwrap()
-        .doc;
+    let at = signed["AckDt"].as_str().unwrap();
+    let (session, made) = app.generate_at(at, seller_user(&invoice), &invoice).await;
     ledger.check(sample, "generated", &made["Status"], &json!(1));
     let irn = made["Data"]["Irn"].as_str().unwrap_or_default();
     let got = app.client().get_irn(&session, irn).await.unwrap().doc;
@@ -248,15 +241,8 @@ async fn generate(
     ledger.sample(sample);
     let nic = as_nic(&entry["response_data"]);
     let invoice = request_of_signed(&signed_data(nic["Data"]["SignedInvoice"].as_str().unwrap()));
-    app.freeze_at(nic["Data"]["AckDt"].as_str().unwrap()).await;
-    let (gstin, user) = seller_user(&invoice);
-    let (_, session) = app.login(gstin, user).await;
-    let ours = app
-        .client()
-        .generate_irn(&session, &invoice)
-        .await
-        .unwrap()
-        .doc;
+    let at = nic["Data"]["AckDt"].as_str().unwrap();
+    let (_, ours) = app.generate_at(at, seller_user(&invoice), &invoice).await;
     compare_registration(ledger, sample, &ours, &nic);
     ours
 }

@@ -230,6 +230,25 @@ impl Replayer {
         assert_eq!(answer.status(), Some(1), "{:?}", answer.doc);
     }
 
+    /// Generate IRN of `invoice` by `user` of `gstin`, on the clock frozen at `at` (the
+    /// recorded AckDt): the session and the answer document.
+    pub(crate) async fn generate_at(
+        &self,
+        at: &str,
+        (gstin, user): (&str, &str),
+        invoice: &Value,
+    ) -> (Session, Value) {
+        self.freeze_at(at).await;
+        let (_, session) = self.login(gstin, user).await;
+        let made = self
+            .client
+            .generate_irn(&session, invoice)
+            .await
+            .unwrap()
+            .doc;
+        (session, made)
+    }
+
     /// Logs `user` of `gstin` in: the auth answer and the session.
     pub(crate) async fn login(&self, gstin: &str, user: &str) -> (irp_client::Answer, Session) {
         let (answer, session) = self

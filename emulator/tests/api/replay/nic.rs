@@ -79,14 +79,8 @@ pub(crate) async fn replay(ledger: &mut Ledger) {
     let nic = as_nic(recorded["success_response_raw"].clone());
     let mut invoice = recorded["request_verbatim_APIPost1"].clone();
     invoice["DocDtls"]["No"] = json!("DOC1/60951");
-    app.freeze_at(nic["Data"]["AckDt"].as_str().unwrap()).await;
-    let (_, session) = app.login(SELLER, USER).await;
-    let ours = app
-        .client()
-        .generate_irn(&session, &invoice)
-        .await
-        .unwrap()
-        .doc;
+    let at = nic["Data"]["AckDt"].as_str().unwrap();
+    let (session, ours) = app.generate_at(at, (SELLER, USER), &invoice).await;
     compare_registration(ledger, sample, &ours, &nic);
 
     // The same invoice again: 2150 with DUPIRN. The recorded DUPIRN names an earlier
