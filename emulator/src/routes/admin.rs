@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 
 use axum::{
     Json, Router,
-    extract::{ConnectInfo, Path, Request, State},
+    extract::{ConnectInfo, Path, Request, State, rejection::PathRejection},
     http::{StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
@@ -206,8 +206,9 @@ async fn faults(State(state): State<AppState>) -> Json<Value> {
 /// `DELETE /__emulator__/faults/{id}`.
 async fn remove_fault(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, ApiError> {
+    let Path(id) = path.map_err(|e| api_error!(BadControlRequest, "fault id: {e}"))?;
     match id.parse::<u64>() {
         Ok(number) if state.fault_plan().remove(number) => {
             Ok(Json(json!({ "status": "removed", "id": number })))

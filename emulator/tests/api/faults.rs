@@ -379,3 +379,23 @@ async fn bad_rules_are_refused_with_400() {
     let listed = control(&state, "GET", "/__emulator__/faults").await.json();
     assert_eq!(listed["faults"], json!([]));
 }
+
+/// A fault id that does not decode is refused in the control namespace's JSON shape, and
+/// an unknown one is 404 in the envelope: never axum's plain-text answer.
+#[tokio::test]
+async fn a_malformed_or_unknown_fault_id_is_refused_in_the_envelope() {
+    let (state, _) = state();
+    for (path, code) in [
+        ("/__emulator__/faults/%FF%FE", "400"),
+        ("/__emulator__/faults/999", "404"),
+        ("/__emulator__/faults/abc", "404"),
+    ] {
+        let raw = oneshot_raw(&state, Request::delete(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            raw.json()["ErrorDetails"][0]["ErrorCode"],
+            code,
+            "{path}: {}",
+            raw.text
+        );
+    }
+}
