@@ -115,6 +115,15 @@ pub struct ServeArgs {
     /// Run the emulator's clock at this many seconds per wall-clock second [default: 1].
     #[arg(long, env = "IRP_EMULATOR_CLOCK_SPEED", value_name = "F")]
     pub clock_speed: Option<f64>,
+    /// Load fault rules and rate limits from this TOML file (`[[fault]]`, `[[rate_limit]]`).
+    #[arg(long, env = "IRP_EMULATOR_FAULTS", value_name = "FILE")]
+    pub faults: Option<PathBuf>,
+    /// Honour the `X-Emulator-Fault` request header (one fault on one call).
+    #[arg(long, env = "IRP_EMULATOR_ALLOW_FAULT_HEADER")]
+    pub allow_fault_header: bool,
+    /// Seed of the fault generator (`probability`, `jitter_ms`) [default: random, printed].
+    #[arg(long, env = "IRP_EMULATOR_SEED", value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// `serve` options after merging flags, environment, file and defaults.
@@ -136,6 +145,8 @@ pub struct ServeConfig {
     pub store: StoreOptions,
     /// Virtual seconds per wall-clock second.
     pub clock_speed: f64,
+    /// The fault file to load at start.
+    pub faults: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -149,6 +160,8 @@ impl ServeArgs {
         let mut settings = Settings::for_profile(profile);
         settings.apply(&file);
         settings.admin_token = self.admin_token.or_else(|| file.admin_token.clone());
+        settings.faults.allow_header |= self.allow_fault_header;
+        settings.faults.seed = self.seed.or(file.seed).unwrap_or_else(random_seed);
         Ok(ServeConfig {
             addr: self
                 .addr
@@ -175,8 +188,17 @@ impl ServeArgs {
                 ..StoreOptions::default()
             },
             clock_speed: self.clock_speed.or(file.clock_speed).unwrap_or(1.0),
+            faults: self.faults.or_else(|| file.faults.clone()),
         })
     }
+}
+
+/// A fresh seed when none is given (printed at start, so a run can be replayed).
+fn random_seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    crate::crypto::fill_random(&mut bytes);
+    // Small enough to type back in.
+    u64::from_le_bytes(bytes) % 1_000_000_000
 }
 
 #[cfg(test)]

@@ -100,6 +100,17 @@ pub struct Settings {
     pub journal: Retention,
     /// Connection limits and timeouts (`[server]`).
     pub server: ServerLimits,
+    /// Fault injection: the seed and whether the per-call header is honoured.
+    pub faults: FaultSettings,
+}
+
+/// Fault injection settings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FaultSettings {
+    /// Honour `X-Emulator-Fault` (`--allow-fault-header`).
+    pub allow_header: bool,
+    /// The fault generator's seed (`--seed`; random and printed at start when not given).
+    pub seed: u64,
 }
 
 /// The default client credentials.
@@ -131,6 +142,7 @@ impl Settings {
             rules: RuleSettings::default(),
             journal: Retention::default(),
             server: ServerLimits::default(),
+            faults: FaultSettings::default(),
         }
     }
 
@@ -167,6 +179,12 @@ impl Settings {
         }
         if let Some(server) = file.server {
             self.server = server;
+        }
+        if let Some(allow) = file.allow_fault_header {
+            self.faults.allow_header = allow;
+        }
+        if let Some(seed) = file.seed {
+            self.faults.seed = seed;
         }
     }
 }
@@ -226,6 +244,12 @@ pub struct ConfigFile {
     pub server: Option<ServerLimits>,
     /// Virtual seconds per wall-clock second at start.
     pub clock_speed: Option<f64>,
+    /// Fault rules and rate limits to load at start (`[[fault]]`, `[[rate_limit]]`).
+    pub faults: Option<PathBuf>,
+    /// Honour the `X-Emulator-Fault` header.
+    pub allow_fault_header: Option<bool>,
+    /// The fault generator's seed.
+    pub seed: Option<u64>,
 }
 
 /// Why the configuration file could not be used.

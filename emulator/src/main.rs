@@ -5,6 +5,7 @@ use clap::Parser;
 use irp_emulator::{
     cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand},
     clock::Clock,
+    faults::FaultFile,
     keys::{KeyPems, KeySet},
     state::AppState,
     store::{self, Location, Store},
@@ -49,7 +50,13 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
     clock
         .set_speed(config.clock_speed)
         .context("--clock-speed")?;
+    let faults = match &config.faults {
+        Some(path) => FaultFile::read(path).context("reading --faults")?,
+        None => FaultFile::default(),
+    };
+    let seed = config.settings.faults.seed;
     let state = AppState::open(config.settings, keys, clock, store).context("loading the state")?;
+    state.load_faults(faults).context("loading --faults")?;
     let listener = std::net::TcpListener::bind(&config.addr)
         .with_context(|| format!("binding {}", config.addr))?;
     // The handlers are in place before anyone can know the address: a SIGTERM sent right
@@ -57,6 +64,7 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
     let scheme = if config.tls { "https" } else { "http" };
     println!("listening on {scheme}://{}", listener.local_addr()?);
+    println!("fault seed {seed} (replay with --seed {seed})");
     if config.tls {
         irp_emulator::serve_tls(listener, state, shutdown).await?;
     } else {

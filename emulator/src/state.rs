@@ -14,7 +14,7 @@ use std::{
 use crate::{
     clock::Clock,
     config::Settings,
-    faults::FaultPlan,
+    faults::{FaultFile, FaultPlan},
     invoice::InvoiceSchema,
     journal::Journal,
     keys::KeySet,
@@ -87,6 +87,7 @@ impl AppState {
         let sessions = SessionBook::open(store.clone(), sealer, &master.read())?;
         let signer = JwsSigner::new(&keys, settings.issuer());
         let journal = Journal::new(store.clone(), settings.journal);
+        let seed = settings.faults.seed;
         Ok(Self {
             inner: Arc::new(Shared {
                 settings,
@@ -98,7 +99,7 @@ impl AppState {
                 sessions,
                 master,
                 journal,
-                faults: Mutex::default(),
+                faults: Mutex::new(FaultPlan::seeded(seed)),
             }),
         })
     }
@@ -114,11 +115,17 @@ impl AppState {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Back to an empty state: the built-in master, no sessions, no registrations, no
-    /// fault rules. The
-    /// clock, the journal and the AckNo/EwbNo sequences are left alone.
+    /// Adds the rules of a `--faults` file.
+    pub fn load_faults(&self, file: FaultFile) -> Result<(), StateError> {
+        self.fault_plan().load(file.fault);
+        Ok(())
+    }
+
+    /// Back to an empty state: the built-in master, no sessions, no registrations, only the
+    /// `--faults` file's rules (none fired, the generator at its seed). The clock, the
+    /// journal and the AckNo/EwbNo sequences are left alone.
     pub async fn reset(&self) -> Result<(), StoreError> {
-        self.fault_plan().clear();
+        self.fault_plan().reset();
         self.master.reset(&self.sessions).await?;
         self.registry.clear().await
     }

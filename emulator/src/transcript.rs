@@ -22,3 +22,8 @@ pub struct ErrorCause {
     /// Whether it is the emulator's own failure (logged as an error), not the client's.
     pub internal: bool,
 }
+
+/// Marks an answer that never reached the client (a fault closed, reset or hung up the
+/// connection): the journal records HTTP status 0 and no body.
+#[derive(Debug, Clone, Copy)]
+pub struct NoAnswer;

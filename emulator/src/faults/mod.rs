@@ -1,15 +1,25 @@
-//! Fault injection, as data: rules posted to `/__emulator__/faults`, kept in a [`FaultPlan`]
-//! and applied by one middleware ([`apply`]) on the IRP API routes.
+//! Fault injection, as data: rules from the `--faults` file, the control API
+//! (`/__emulator__/faults`) or one call's `X-Emulator-Fault` header, kept in a
+//! [`FaultPlan`] and applied by one middleware ([`apply`]) on the IRP API routes.
 //!
-//! This is the first slice: phase `before` only, and the actions `latency`, `http_status`,
-//! `irp_error` and `rate_limited`. The first rule that matches a request fires.
+//! The plan decides under its lock, in arrival order, with its own seeded generator (for
+//! `probability` and `jitter_ms`): the same seed and the same sequence of requests give the
+//! same faults. The first rule that fires wins. A rule acts `before` the handler (nothing
+//! is processed) or `after_commit` (the handler committed, then its answer is replaced or
+//! shaped), which is how "the IRN was registered but the answer was lost" is produced.
 
 mod answer;
+mod file;
+mod header;
 mod layer;
 mod rule;
 
+use rand::{Rng as _, SeedableRng as _};
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+pub use self::file::{FaultFile, FaultFileError};
+pub use self::header::{FAULT_HEADER, parse_header};
 pub use self::layer::apply;
 pub use self::rule::{Action, Call, FaultRule, Matcher, Phase, RuleError, SUPPORTED_ACTIONS};
 
@@ -28,23 +38,61 @@ pub struct StoredRule {
     seen: u64,
 }
 
-/// What a firing rule decided for one request.
+/// What a firing rule decided for one request, with its random parts drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
-    /// `<id>:<name>:<action type>:before`, for the journal.
+    /// `<id>:<name>:<action type>:<phase>`, for the journal (`header` for the id of a
+    /// header fault).
     pub label: String,
-    /// What to do.
+    /// When it acts.
+    pub phase: Phase,
+    /// What to do, with `jitter_ms` added into `ms` and an escalating `retry_after`
+    /// worked out.
     pub action: Action,
 }
 
-/// The rules in force, in the order they were posted.
-#[derive(Debug, Default)]
+/// The rules in force, in the order they were posted, and the seeded generator.
+#[derive(Debug)]
 pub struct FaultPlan {
     rules: Vec<StoredRule>,
     last_id: u64,
+    seed: u64,
+    rng: ChaCha8Rng,
+    /// The rules of the `--faults` file, which a reset brings back.
+    initial: Vec<FaultRule>,
+}
+
+impl Default for FaultPlan {
+    fn default() -> Self {
+        Self::seeded(0)
+    }
 }
 
 impl FaultPlan {
+    /// An empty plan drawing from `seed`.
+    pub fn seeded(seed: u64) -> Self {
+        Self {
+            rules: Vec::new(),
+            last_id: 0,
+            seed,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            initial: Vec::new(),
+        }
+    }
+
+    /// Adds the rules of the `--faults` file; a reset brings them back.
+    pub fn load(&mut self, rules: Vec<FaultRule>) {
+        for rule in &rules {
+            self.add(rule.clone());
+        }
+        self.initial.extend(rules);
+    }
+
+    /// The seed the generator started from.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
     /// Stores `rule` under a new id.
     pub fn add(&mut self, rule: FaultRule) -> StoredRule {
         self.last_id = self.last_id.saturating_add(1);
@@ -75,10 +123,20 @@ impl FaultPlan {
         self.rules.clear();
     }
 
+    /// Back to the state at start: the file's rules only, ids from 1, none fired, the
+    /// generator at its seed.
+    pub fn reset(&mut self) {
+        let initial = std::mem::take(&mut self.initial);
+        *self = Self::seeded(self.seed);
+        self.load(initial);
+    }
+
     /// Finds the first rule that fires for `call`, and counts it. Every live rule whose
-    /// fields match counts the request toward its `nth`, up to the one that fires.
+    /// fields match counts the request toward its `nth`, up to the one that fires; a rule
+    /// with a `probability` draws once per request it would otherwise fire on.
     pub fn decide(&mut self, call: &Call<'_>) -> Option<Decision> {
-        for stored in &mut self.rules {
+        let Self { rules, rng, .. } = self;
+        for stored in rules.iter_mut() {
             let spent = stored.rule.times.is_some_and(|t| stored.fired >= t);
             if spent || !stored.rule.matcher.admits(call) {
                 continue;
@@ -87,19 +145,60 @@ impl FaultPlan {
             if stored.rule.matcher.nth.is_some_and(|n| n != stored.seen) {
                 continue;
             }
+            if let Some(p) = stored.rule.matcher.probability
+                && rng.r#gen::<f64>() >= p
+            {
+                continue;
+            }
             stored.fired = stored.fired.saturating_add(1);
-            let label = format!(
-                "{}:{}:{}:before",
-                stored.id,
-                stored.rule.name.as_deref().unwrap_or_default(),
-                stored.rule.action.kind()
-            );
-            return Some(Decision {
-                label,
-                action: stored.rule.action.clone(),
-            });
+            let id = stored.id.to_string();
+            return Some(decision(rng, &id, &stored.rule, stored.fired));
         }
         None
+    }
+
+    /// The decision of a one-off rule (the `X-Emulator-Fault` header), drawn from the same
+    /// generator so header faults stay reproducible too.
+    pub fn decide_once(&mut self, rule: &FaultRule) -> Decision {
+        decision(&mut self.rng, "header", rule, 1)
+    }
+}
+
+/// The label and the drawn action of `rule` firing for the `fired`th time.
+fn decision(rng: &mut ChaCha8Rng, id: &str, rule: &FaultRule, fired: u64) -> Decision {
+    let action = match &rule.action {
+        Action::Latency {
+            ms,
+            jitter_ms: Some(jitter),
+        } => Action::Latency {
+            ms: ms.saturating_add(rng.gen_range(0..=*jitter)),
+            jitter_ms: None,
+        },
+        Action::RateLimited {
+            retry_after,
+            escalating: Some(true),
+            max_retry_after,
+        } => {
+            let base = retry_after.unwrap_or(1).max(1);
+            let doublings = u32::try_from(fired.saturating_sub(1).min(32)).unwrap_or(32);
+            let ceiling = max_retry_after.unwrap_or(60).max(base);
+            Action::RateLimited {
+                retry_after: Some(base.saturating_mul(1u64 << doublings).min(ceiling)),
+                escalating: None,
+                max_retry_after: None,
+            }
+        }
+        other => other.clone(),
+    };
+    Decision {
+        label: format!(
+            "{id}:{}:{}:{}",
+            rule.name.as_deref().unwrap_or_default(),
+            rule.action.kind(),
+            rule.phase.name()
+        ),
+        phase: rule.phase,
+        action,
     }
 }
 
@@ -170,14 +269,92 @@ mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default()
         };
-        assert!(
-            refused(r#"{"phase":"after_commit","action":{"type":"rate_limited"}}"#)
-                .contains("not implemented yet")
-        );
-        assert!(refused(r#"{"phase":"before","action":{"type":"drop"}}"#).contains("drop"));
-        assert!(
-            refused(r#"{"phase":"before","action":{"type":"latency","ms":1,"jitter_ms":1}}"#)
-                .contains("jitter_ms")
-        );
+        let cases = [
+            (r#"{"phase":"later","action":{"type":"reset"}}"#, "later"),
+            (r#"{"phase":"before","action":{"type":"drop"}}"#, "drop"),
+            (
+                r#"{"phase":"before","action":{"type":"truncate","bytes":3}}"#,
+                "after_commit",
+            ),
+            (
+                r#"{"phase":"before","match":{"probability":1.5},"action":{"type":"reset"}}"#,
+                "probability",
+            ),
+            (
+                r#"{"phase":"before","action":{"type":"hang","seconds":100000}}"#,
+                "at most a day",
+            ),
+            (
+                r#"{"phase":"before","action":{"type":"http_status","status":99}}"#,
+                "status",
+            ),
+        ];
+        for (json, why) in cases {
+            let error = refused(json);
+            assert!(error.contains(why), "{json}: {error}");
+        }
+    }
+
+    fn fire_pattern(seed: u64) -> Vec<Option<String>> {
+        let mut plan = FaultPlan::seeded(seed);
+        plan.add(rule(
+            r#"{"match":{"probability":0.5},"phase":"before",
+                "action":{"type":"latency","ms":10,"jitter_ms":1000}}"#,
+        ));
+        (0..64)
+            .map(|_| {
+                plan.decide(&call(Api::GenerateIrn))
+                    .map(|d| format!("{:?}", d.action))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_faults_and_another_seed_does_not() {
+        let first = fire_pattern(7);
+        assert_eq!(first, fire_pattern(7));
+        assert_ne!(first, fire_pattern(8));
+        let fired = first.iter().flatten().count();
+        assert!((16..=48).contains(&fired), "{fired} of 64 at p = 0.5");
+        // Jitter is drawn into `ms`, within its bound.
+        assert!(first.iter().flatten().all(|a| a.contains("jitter_ms: None")));
+    }
+
+    #[test]
+    fn an_escalating_rate_limit_doubles_up_to_its_ceiling() {
+        let mut plan = FaultPlan::default();
+        plan.add(rule(
+            r#"{"phase":"before","action":{"type":"rate_limited","retry_after":2,
+                "escalating":true,"max_retry_after":10}}"#,
+        ));
+        let waits: Vec<Option<u64>> = (0..5)
+            .map(|_| match plan.decide(&call(Api::Auth)).map(|d| d.action) {
+                Some(Action::RateLimited { retry_after, .. }) => retry_after,
+                _ => None,
+            })
+            .collect();
+        assert_eq!(waits, [Some(2), Some(4), Some(8), Some(10), Some(10)]);
+    }
+
+    #[test]
+    fn a_reset_brings_back_the_file_rules_and_the_seed() {
+        let mut plan = FaultPlan::seeded(3);
+        plan.load(vec![rule(
+            r#"{"match":{"probability":0.5},"phase":"before","action":{"type":"reset"}}"#,
+        )]);
+        plan.add(rule(r#"{"phase":"before","action":{"type":"close"}}"#));
+        let draw = |plan: &mut FaultPlan| -> Vec<bool> {
+            (0..16)
+                .map(|_| {
+                    plan.decide(&call(Api::Auth))
+                        .is_some_and(|d| d.action == Action::Reset)
+                })
+                .collect()
+        };
+        let before = draw(&mut plan);
+        plan.reset();
+        assert_eq!(plan.rules().len(), 1);
+        assert_eq!(plan.rules()[0].id, 1);
+        assert_eq!(draw(&mut plan)[..], before[..]);
     }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::{Capture, Entry, JournalBody, mask_secrets};
-use crate::{headers::IrpHeaders, state::AppState};
+use crate::{headers::IrpHeaders, state::AppState, transcript::NoAnswer};
 
 /// The header a client may send to tie retries of one logical call together.
 pub const REQUEST_ID: &str = "requestid";
@@ -41,6 +41,12 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
     request.extensions_mut().insert(capture.clone());
 
     let mut response = next.run(request).await;
+    // An answer a fault kept from the client is journaled as none (HTTP status 0).
+    let answered = response.extensions().get::<NoAnswer>().is_none();
+    let retry_after = response
+        .headers()
+        .get(axum::http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok()?.trim().parse().ok());
 
     let mut body = response
         .extensions_mut()
@@ -83,7 +89,11 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         client_id: headers.client_id,
         gstin: headers.gstin,
         user_name: headers.user_name,
-        http_status: response.status().as_u16(),
+        http_status: if answered {
+            response.status().as_u16()
+        } else {
+            0
+        },
         status,
         error_codes,
         info_codes,
@@ -91,6 +101,8 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         fault,
         request: request_body,
         response: body,
+        retry_after,
+        seed: Some(state.settings.faults.seed),
     });
     response
 }

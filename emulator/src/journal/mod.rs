@@ -133,6 +133,12 @@ pub struct Entry {
     pub request: Value,
     /// The response after decryption (secrets masked), or null.
     pub response: Value,
+    /// The `Retry-After` header of the answer, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
+    /// The fault generator's seed when the call was served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// The journal in the store.

@@ -30,8 +30,9 @@ pub(super) fn insert(conn: &Connection, e: &Entry) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO journal (request_id, wall_time, virtual_time, api, method, path, client_id,
             gstin, user_name, http_status, status, error_codes, info_codes, latency_us, fault,
-            request, response)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            request, response, retry_after, seed)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19)",
     )?
     .execute(params![
         e.request_id,
@@ -51,6 +52,8 @@ pub(super) fn insert(conn: &Connection, e: &Entry) -> rusqlite::Result<()> {
         e.fault,
         json(&e.request),
         json(&e.response),
+        e.retry_after.and_then(|s| i64::try_from(s).ok()),
+        e.seed.and_then(|s| i64::try_from(s).ok()),
     ])
     .map(drop)
 }
@@ -99,6 +102,12 @@ fn entry_of(row: &Row<'_>) -> rusqlite::Result<Entry> {
         fault: row.get(15)?,
         request: json(16)?,
         response: json(17)?,
+        retry_after: row
+            .get::<_, Option<i64>>(18)?
+            .and_then(|s| u64::try_from(s).ok()),
+        seed: row
+            .get::<_, Option<i64>>(19)?
+            .and_then(|s| u64::try_from(s).ok()),
     })
 }
 
@@ -142,7 +151,7 @@ pub(super) fn query(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry
     let sql = format!(
         "SELECT id, request_id, wall_time, virtual_time, api, method, path, client_id, gstin,
                 user_name, http_status, status, error_codes, info_codes, latency_us, fault,
-                request, response
+                request, response, retry_after, seed
            FROM journal {filter} ORDER BY id {order} LIMIT {limit}"
     );
     let mut statement = conn.prepare(&sql)?;
@@ -216,6 +225,8 @@ mod tests {
             fault: None,
             request: Value::Null,
             response: Value::Null,
+            retry_after: None,
+            seed: None,
         }
     }
 

@@ -76,6 +76,8 @@ async fn health(State(state): State<AppState>) -> Json<Value> {
         "version": env!("CARGO_PKG_VERSION"),
         "profile": state.settings.issuer(),
         "now": format_ist(state.clock.now()),
+        "seed": state.settings.faults.seed,
+        "fault_header": state.settings.faults.allow_header,
     }))
 }
 
@@ -187,7 +189,7 @@ async fn add_fault(
     ControlBody(body): ControlBody,
 ) -> Result<(StatusCode, Json<StoredRule>), ApiError> {
     let rule = FaultRule::parse(&body).map_err(|e| match e {
-        RuleError::Shape(e) if e.to_string().contains("unknown variant") => api_error!(
+        RuleError::Shape(e) if e.contains("unknown variant") => api_error!(
             BadControlRequest,
             "{e} (supported action types: {SUPPORTED_ACTIONS})"
         ),

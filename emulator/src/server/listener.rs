@@ -19,7 +19,11 @@ use tokio::{
 use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 
-use super::{idle::IdleTimeout, limits::ServerLimits};
+use super::{
+    abort::{Abort, AbortableStream},
+    idle::IdleTimeout,
+    limits::ServerLimits,
+};
 
 /// Serves `app` on `listener` until `shutdown` resolves, then lets the requests in flight
 /// finish for at most the shutdown grace.
@@ -85,13 +89,17 @@ async fn serve_connection(
     watcher: Watcher,
 ) {
     let _ = stream.set_nodelay(true);
-    let stream = IdleTimeout::new(stream, limits.idle_timeout());
+    let abort = Abort::default();
+    let stream = IdleTimeout::new(
+        AbortableStream::new(stream, abort.clone()),
+        limits.idle_timeout(),
+    );
     match tls {
-        None => http(stream, peer, app, limits, watcher).await,
+        None => http(stream, peer, abort, app, limits, watcher).await,
         Some(acceptor) => {
             let handshake = tokio::time::timeout(limits.header_timeout(), acceptor.accept(stream));
             match handshake.await {
-                Ok(Ok(stream)) => http(stream, peer, app, limits, watcher).await,
+                Ok(Ok(stream)) => http(stream, peer, abort, app, limits, watcher).await,
                 Ok(Err(error)) => tracing::debug!(%peer, %error, "TLS handshake failed"),
                 Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
             }
@@ -99,12 +107,19 @@ async fn serve_connection(
     }
 }
 
-async fn http<I>(io: I, peer: SocketAddr, app: Router, limits: ServerLimits, watcher: Watcher)
-where
+async fn http<I>(
+    io: I,
+    peer: SocketAddr,
+    abort: Abort,
+    app: Router,
+    limits: ServerLimits,
+    watcher: Watcher,
+) where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = app.map_request(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(ConnectInfo(peer));
+        request.extensions_mut().insert(abort.clone());
         request
     });
     let connection = http1::Builder::new()

@@ -5,6 +5,7 @@
 //! a public endpoint needs what `axum::serve` does not give: a head timeout, an idle
 //! deadline, a cap on connections and a bounded shutdown, the same on both ports.
 
+mod abort;
 mod deadline;
 mod idle;
 mod limits;
@@ -18,6 +19,7 @@ use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt as _;
 use tower_http::catch_panic::CatchPanicLayer;
 
+pub use self::abort::Abort;
 pub use self::deadline::BodyDeadlineExceeded;
 use self::deadline::DeadlineBody;
 pub use self::limits::ServerLimits;

@@ -148,6 +148,17 @@ impl SessionBook {
             .map(|session| (session.identity.clone(), session.sek.clone()))
     }
 
+    /// Revokes one token (a fault rule's `revoke_token`), in memory and in the store; the
+    /// next call with it is answered 1005. Unknown tokens are ignored.
+    pub async fn revoke(&self, token: &str) -> Result<(), StoreError> {
+        let _gate = self.gate.lock().await;
+        self.table().forget(token);
+        let token = token.to_owned();
+        self.store
+            .write(move |conn| rows::delete_token(conn, &token))
+            .await
+    }
+
     /// Holds logins back while a taxpayer change is checked, persisted and applied.
     pub(crate) async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.gate.lock().await

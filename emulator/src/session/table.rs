@@ -108,7 +108,7 @@ impl SessionTable {
         Ok(session)
     }
 
-    /// Forgets one token (a session whose store write failed).
+    /// Forgets one token (a session whose store write failed, or a revoked one).
     pub fn forget(&mut self, token: &str) {
         if let Some(session) = self.by_token.remove(token)
             && self

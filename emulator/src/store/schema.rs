@@ -85,6 +85,9 @@ const MIGRATIONS: &[&str] = &[
      ALTER TABLE session RENAME COLUMN sealed_sek TO sealed;
      UPDATE journal SET response = json_set(response, '$.Data.AuthToken', '***')
       WHERE json_valid(response) AND json_type(response, '$.Data.AuthToken') = 'text';",
+    // 4: what a retry auditor needs: the Retry-After sent, and the fault generator's seed.
+    "ALTER TABLE journal ADD COLUMN retry_after INTEGER;
+     ALTER TABLE journal ADD COLUMN seed INTEGER;",
 ];
 
 /// The schema version this build writes.
