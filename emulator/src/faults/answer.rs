@@ -83,7 +83,11 @@ pub(super) fn rate_limited(retry_after: u64) -> Response {
 
 /// HTTP 200, `Content-Length: 0`.
 pub(super) fn empty() -> Response {
-    let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "")
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        "",
+    )
         .into_response();
     response
         .extensions_mut()
@@ -103,9 +107,15 @@ pub(super) async fn malformed(answer: Option<Response>) -> Response {
     };
     text.pop();
     let shown = String::from_utf8_lossy(&text).into_owned();
-    let mut response =
-        (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], text).into_response();
-    response.extensions_mut().insert(JournalBody(Value::String(shown)));
+    let mut response = (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        text,
+    )
+        .into_response();
+    response
+        .extensions_mut()
+        .insert(JournalBody(Value::String(shown)));
     response
 }
 
@@ -126,7 +136,9 @@ pub(super) async fn truncated(answer: Response, bytes: u64) -> Response {
     let whole = axum::body::to_bytes(body, MAX_SHAPED)
         .await
         .unwrap_or_default();
-    let keep = usize::try_from(bytes).unwrap_or(usize::MAX).min(whole.len());
+    let keep = usize::try_from(bytes)
+        .unwrap_or(usize::MAX)
+        .min(whole.len());
     parts
         .headers
         .insert(header::CONTENT_LENGTH, HeaderValue::from(whole.len()));
@@ -138,7 +150,10 @@ pub(super) async fn truncated(answer: Response, bytes: u64) -> Response {
         }
         // Let the prefix be flushed before the body fails and hyper drops the connection.
         tokio::time::sleep(Duration::from_millis(20)).await;
-        Some((Err(io::Error::other("answer truncated by a fault rule")), None))
+        Some((
+            Err(io::Error::other("answer truncated by a fault rule")),
+            None,
+        ))
     });
     Response::from_parts(parts, Body::from_stream(chunks))
 }

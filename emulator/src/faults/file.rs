@@ -78,7 +78,7 @@ impl FaultFile {
                 index,
                 source,
             },
-            other => other,
+            other @ FaultFileError::Read { .. } => other,
         })
     }
 
@@ -146,7 +146,10 @@ mod tests {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-        assert!(error.contains("number 2") && error.contains("nth"), "{error}");
+        assert!(
+            error.contains("number 2") && error.contains("nth"),
+            "{error}"
+        );
         let error = FaultFile::parse("[[fault]]\nphase = \"later\"\naction = { type = \"reset\" }")
             .err()
             .map(|e| e.to_string())

@@ -85,7 +85,10 @@ mod tests {
         ];
         for (text, action, phase) in cases {
             let rule = parse_header(text).unwrap_or_else(|e| unreachable!("{text}: {e}"));
-            assert_eq!((&rule.action, rule.phase, rule.times), (action, *phase, Some(1)));
+            assert_eq!(
+                (&rule.action, rule.phase, rule.times),
+                (action, *phase, Some(1))
+            );
         }
     }
 

@@ -168,4 +168,3 @@ fn bad_header(reason: &str) -> Response {
     response.extensions_mut().insert(JournalBody(body));
     response
 }
-

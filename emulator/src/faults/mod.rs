@@ -317,7 +317,12 @@ mod tests {
         let fired = first.iter().flatten().count();
         assert!((16..=48).contains(&fired), "{fired} of 64 at p = 0.5");
         // Jitter is drawn into `ms`, within its bound.
-        assert!(first.iter().flatten().all(|a| a.contains("jitter_ms: None")));
+        assert!(
+            first
+                .iter()
+                .flatten()
+                .all(|a| a.contains("jitter_ms: None"))
+        );
     }
 
     #[test]

@@ -239,8 +239,12 @@ impl FaultRule {
     pub fn check(self) -> Result<Self, RuleError> {
         let too_long = |ms: u64| ms > MAX_DELAY_SECONDS * 1000;
         match &self.action {
-            Action::Latency { ms, jitter_ms } if too_long(ms.saturating_add(jitter_ms.unwrap_or(0))) => {
-                return Err(RuleError::Invalid("ms + jitter_ms: at most a day (86400000)"));
+            Action::Latency { ms, jitter_ms }
+                if too_long(ms.saturating_add(jitter_ms.unwrap_or(0))) =>
+            {
+                return Err(RuleError::Invalid(
+                    "ms + jitter_ms: at most a day (86400000)",
+                ));
             }
             Action::SlowBody { seconds } | Action::Hang { seconds }
                 if *seconds > MAX_DELAY_SECONDS =>

@@ -22,8 +22,9 @@
 //! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
-//! - `faults`: fault rules (first slice): each action, `times`, `nth`, matching on API,
-//!   headers and the virtual clock, the journal's `fault`, the control API.
+//! - `faults`: fault rules: each action and phase (connection-level ones on a socket),
+//!   the lost answer after the commit, `times`, `nth`, matching on API, headers and the
+//!   virtual clock, the per-call header, the seed, the journal's `fault`, the control API.
 //! - `durability`: SIGKILL under load and restart, once and in repeated cycles: nothing
 //!   acknowledged is lost and no AckNo or EwbNo repeats.
 //! - `races`: contested operations fired at once, round after round: identical Generate IRN,

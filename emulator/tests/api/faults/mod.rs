@@ -1,5 +1,11 @@
-//! Fault injection, first slice: rules posted to `/__emulator__/faults`, applied before the
-//! handler, counted, matched on API, headers, `nth` and the virtual clock, and journaled.
+//! Fault injection: rules posted to `/__emulator__/faults`, counted, matched on API,
+//! headers, `nth` and the virtual clock, journaled; the replacing actions through the
+//! router here, the connection-level ones on a real socket (`socket`), the commit point
+//! (`commit`), the per-call header and the seed (`header`).
+
+mod commit;
+mod header;
+mod socket;
 
 use axum::{
     body::Body,
@@ -14,7 +20,7 @@ use crate::helpers::*;
 const SMALL: &str = "29AAACS2222B1ZY";
 
 /// Get GSTIN details as `gstin`, without a token: the handler answers 1005 or similar.
-fn details(gstin: &str) -> Request<Body> {
+pub(super) fn details(gstin: &str) -> Request<Body> {
     Request::get(format!("/eivital/v1.04/Master/gstin/{LARGE}"))
         .header("client_id", CLIENT_ID)
         .header("Gstin", gstin)
@@ -43,13 +49,13 @@ async fn add(state: &AppState, rule: Value) -> Raw {
     .await
 }
 
-async fn add_ok(state: &AppState, rule: Value) -> Value {
+pub(super) async fn add_ok(state: &AppState, rule: Value) -> Value {
     let raw = add(state, rule).await;
     assert_eq!(raw.status, StatusCode::CREATED, "{}", raw.text);
     raw.json()
 }
 
-async fn control(state: &AppState, method: &str, path: &str) -> Raw {
+pub(super) async fn control(state: &AppState, method: &str, path: &str) -> Raw {
     oneshot_raw(
         state,
         Request::builder()
@@ -326,7 +332,7 @@ async fn the_control_api_stores_lists_and_removes_rules() {
         200
     );
     let listed = control(&state, "GET", "/__emulator__/faults").await.json();
-    assert_eq!(listed["faults"], json!([]), "reset clears the rules");
+    assert_eq!(listed["faults"], json!([]), "reset clears the posted rules");
 }
 
 #[tokio::test]
@@ -337,13 +343,14 @@ async fn bad_rules_are_refused_with_400() {
             json!({"phase": "before", "action": {"type": "drop"}}),
             "rate_limited",
         ),
+        (json!({"phase": "later", "action": irp_2150()}), "later"),
         (
-            json!({"phase": "after_commit", "action": irp_2150()}),
-            "not implemented yet",
+            json!({"phase": "before", "action": {"type": "slow_body", "seconds": 1}}),
+            "after_commit",
         ),
         (
-            json!({"phase": "before", "action": {"type": "latency", "ms": 5, "jitter_ms": 2}}),
-            "not implemented yet",
+            json!({"match": {"probability": -0.1}, "phase": "before", "action": irp_2150()}),
+            "probability",
         ),
         (
             json!({"phase": "before", "action": irp_2150(), "extra": 1}),
