@@ -18,6 +18,7 @@ use crate::{
     invoice::InvoiceSchema,
     journal::Journal,
     keys::KeySet,
+    ratelimit::RateLimiter,
     registry::Registry,
     session::SessionBook,
     signing::JwsSigner,
@@ -65,6 +66,9 @@ pub struct Shared {
     pub journal: Journal,
     /// The fault rules in force (never held across `.await`: see [`AppState::fault_plan`]).
     pub faults: Mutex<FaultPlan>,
+    /// The rate-limit rules and their windows (never held across `.await`: see
+    /// [`AppState::rate_limiter`]).
+    pub rate_limits: Mutex<RateLimiter>,
 }
 
 impl AppState {
@@ -99,6 +103,7 @@ impl AppState {
                 master,
                 journal,
                 faults: Mutex::default(),
+                rate_limits: Mutex::default(),
             }),
         })
     }
@@ -114,11 +119,19 @@ impl AppState {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The rate limiter, locked (check under it, then release before any `.await`).
+    pub fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        self.rate_limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// Back to an empty state: the built-in master, no sessions, no registrations, no
-    /// fault rules. The
+    /// fault rules, no rate limits. The
     /// clock, the journal and the AckNo/EwbNo sequences are left alone.
     pub async fn reset(&self) -> Result<(), StoreError> {
         self.fault_plan().clear();
+        self.rate_limiter().clear();
         self.master.reset(&self.sessions).await?;
         self.registry.clear().await
     }
