@@ -127,8 +127,8 @@ impl AppState {
     }
 
     /// Back to an empty state: the built-in master, no sessions, no registrations, no
-    /// fault rules, no rate limits. The
-    /// clock, the journal and the AckNo/EwbNo sequences are left alone.
+    /// fault rules, no rate limits. The clock, the journal and the AckNo/EwbNo sequences
+    /// are left alone.
     pub async fn reset(&self) -> Result<(), StoreError> {
         self.fault_plan().clear();
         self.rate_limiter().clear();

@@ -61,23 +61,19 @@ impl Tally {
         limits: impl Iterator<Item = (Span, u32)>,
         now: Instant,
     ) {
-        let known = self
-            .rules
-            .get(&id)
-            .is_some_and(|keys| keys.contains_key(key));
-        if !known {
-            self.make_room(now);
-            self.keys += 1;
+        // The common case, a key seen before, allocates nothing.
+        if let Some(windows) = self.rules.get_mut(&id).and_then(|keys| keys.get_mut(key)) {
+            windows.iter_mut().for_each(|w| w.admit(now));
+            return;
         }
-        let windows = self
-            .rules
+        self.make_room(now);
+        let mut windows: Windows = limits.map(|(span, n)| Window::new(span, n)).collect();
+        windows.iter_mut().for_each(|w| w.admit(now));
+        self.rules
             .entry(id)
             .or_default()
-            .entry(key.to_owned())
-            .or_insert_with(|| limits.map(|(span, n)| Window::new(span, n)).collect());
-        for window in windows {
-            window.admit(now);
-        }
+            .insert(key.to_owned(), windows);
+        self.keys += 1;
     }
 
     /// Forgets every key of rule `id`.
