@@ -32,7 +32,8 @@
 //!   check, the AckNo/EwbNo marks beside the database); [`journal`]:
 //!   every API call as the emulator understood it.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
-//! - [`faults`]: faults as data (rules posted to the control namespace, one middleware).
+//! - [`faults`]: faults as data (rules posted to the control namespace, one middleware);
+//!   [`ratelimit`]: rate limits per client id or GSTIN (sliding windows, one middleware).
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
 //! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices.
@@ -56,6 +57,7 @@ pub mod journal;
 pub mod keys;
 pub mod login;
 pub mod masters;
+pub mod ratelimit;
 pub mod registration;
 pub mod registry;
 pub mod retrieval;

@@ -18,6 +18,7 @@ use crate::{
     invoice::InvoiceSchema,
     journal::Journal,
     keys::KeySet,
+    ratelimit::RateLimiter,
     registry::Registry,
     session::SessionBook,
     signing::JwsSigner,
@@ -65,6 +66,9 @@ pub struct Shared {
     pub journal: Journal,
     /// The fault rules in force (never held across `.await`: see [`AppState::fault_plan`]).
     pub faults: Mutex<FaultPlan>,
+    /// The rate-limit rules and their windows (never held across `.await`: see
+    /// [`AppState::rate_limiter`]).
+    pub rate_limits: Mutex<RateLimiter>,
 }
 
 impl AppState {
@@ -100,6 +104,7 @@ impl AppState {
                 master,
                 journal,
                 faults: Mutex::new(FaultPlan::seeded(seed)),
+                rate_limits: Mutex::default(),
             }),
         })
     }
@@ -115,17 +120,26 @@ impl AppState {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds the rules of a `--faults` file.
-    pub fn load_faults(&self, file: FaultFile) -> Result<(), StateError> {
+    /// The rate limiter, locked (check under it, then release before any `.await`).
+    pub fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        self.rate_limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Puts the rules and rate limits of a `--faults` file in force.
+    pub fn load_faults(&self, file: FaultFile) {
         self.fault_plan().load(file.fault);
-        Ok(())
+        self.rate_limiter().load(file.rate_limit);
     }
 
     /// Back to an empty state: the built-in master, no sessions, no registrations, only the
-    /// `--faults` file's rules (none fired, the generator at its seed). The clock, the
-    /// journal and the AckNo/EwbNo sequences are left alone.
+    /// `--faults` file's rules and rate limits (none fired, no window counted, the
+    /// generator at its seed). The clock, the journal and the AckNo/EwbNo sequences are
+    /// left alone.
     pub async fn reset(&self) -> Result<(), StoreError> {
         self.fault_plan().reset();
+        self.rate_limiter().reset();
         self.master.reset(&self.sessions).await?;
         self.registry.clear().await
     }

@@ -16,6 +16,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{FaultRule, RuleError};
+use crate::ratelimit::RateLimitRule;
 
 /// The file, read and every rule checked.
 #[derive(Debug, Default, Deserialize)]
@@ -26,7 +27,7 @@ pub struct FaultFile {
     pub fault: Vec<FaultRule>,
     /// Rate limits.
     #[serde(default)]
-    pub rate_limit: Vec<toml::Value>,
+    pub rate_limit: Vec<RateLimitRule>,
 }
 
 /// Why the file was refused (the emulator does not start on a bad plan).
@@ -122,10 +123,15 @@ mod tests {
             [[fault]]
             phase = "before"
             action = { type = "latency", ms = 200, jitter_ms = 50 }
+
+            [[rate_limit]]
+            per = "gstin"
+            per_minute = 100
             "#,
         )
         .unwrap_or_else(|e| unreachable!("{e}"));
         assert_eq!(file.fault.len(), 2);
+        assert_eq!(file.rate_limit.len(), 1);
         assert_eq!(file.fault[0].matcher.api, Some(Api::GenerateIrn));
         assert_eq!(file.fault[0].matcher.probability, Some(0.5));
         assert_eq!(

@@ -1,7 +1,7 @@
 //! The control namespace `/__emulator__/`: not part of the IRP.
 //!
 //! Health, everything a client needs to be configured (`sandbox`), run-time taxpayers,
-//! reset, the clock, fault rules, and the journal (`journal.rs`). Open only to loopback callers unless an admin token is configured,
+//! reset, the clock, fault rules, rate limits, and the journal (`journal.rs`). Open only to loopback callers unless an admin token is configured,
 //! in which case every caller must present it as `Authorization: Bearer <token>`.
 
 use std::net::SocketAddr;
@@ -24,6 +24,7 @@ use crate::{
     envelope::ControlBody,
     error::{ApiError, ErrorCode},
     faults::{FaultRule, RuleError, SUPPORTED_ACTIONS, StoredRule},
+    ratelimit::{RateLimitRule, StoredLimit},
     state::AppState,
     taxpayer::{GstinDetails, TaxpayerChangeError},
 };
@@ -37,6 +38,13 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         .route("/clock", get(clock).post(set_clock))
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
         .route("/faults/{id}", delete(remove_fault))
+        .route(
+            "/rate-limits",
+            get(rate_limits)
+                .post(add_rate_limit)
+                .delete(clear_rate_limits),
+        )
+        .route("/rate-limits/{id}", delete(remove_rate_limit))
         .merge(super::journal::router())
         .layer(middleware::from_fn_with_state(state, guard))
 }
@@ -223,4 +231,38 @@ async fn remove_fault(
 async fn clear_faults(State(state): State<AppState>) -> Json<Value> {
     state.fault_plan().clear();
     Json(json!({ "status": "cleared" }))
+}
+
+/// `POST /__emulator__/rate-limits`: stores a rule; 201 with it, its `id` and `refused`.
+async fn add_rate_limit(
+    State(state): State<AppState>,
+    ControlBody(body): ControlBody,
+) -> Result<(StatusCode, Json<StoredLimit>), ApiError> {
+    let rule = RateLimitRule::parse(&body).map_err(|e| api_error!(BadControlRequest, "{e}"))?;
+    let stored = state.rate_limiter().add(rule);
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// `GET /__emulator__/rate-limits`: every rule with its `id` and `refused` count.
+async fn rate_limits(State(state): State<AppState>) -> Json<Value> {
+    let rules = state.rate_limiter().rules().to_vec();
+    Json(json!({ "rate_limits": rules }))
+}
+
+/// `DELETE /__emulator__/rate-limits/{id}`: 204, or 404 in the control envelope.
+async fn remove_rate_limit(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Path(id) = path.map_err(|e| api_error!(BadControlRequest, "rate limit id: {e}"))?;
+    match id.parse::<u64>() {
+        Ok(number) if state.rate_limiter().remove(number) => Ok(StatusCode::NO_CONTENT),
+        _ => Err(api_error!(UnknownPath, "No rate limit with id {id}")),
+    }
+}
+
+/// `DELETE /__emulator__/rate-limits`: removes every rule and its windows; 204.
+async fn clear_rate_limits(State(state): State<AppState>) -> StatusCode {
+    state.rate_limiter().clear();
+    StatusCode::NO_CONTENT
 }

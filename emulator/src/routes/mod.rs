@@ -44,11 +44,13 @@ pub(crate) fn router(state: AppState) -> Router {
     Api::served()
         .flat_map(|api| api.paths().iter().map(move |path| (api, *path)))
         .fold(Router::new(), |router, (api, path)| {
-            // Layers run outside in: `matched` attaches the API, then the faults apply.
+            // Layers run outside in: `matched` attaches the API, then the rate limits
+            // refuse, then the faults apply.
             router.route(
                 path,
                 handler(api)
                     .route_layer(from_fn_with_state(state.clone(), crate::faults::apply))
+                    .route_layer(from_fn_with_state(state.clone(), crate::ratelimit::limit))
                     .route_layer(from_fn(move |r, n| matched(api, r, n))),
             )
         })

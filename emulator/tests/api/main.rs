@@ -25,6 +25,8 @@
 //! - `faults`: fault rules: each action and phase (connection-level ones on a socket),
 //!   the lost answer after the commit, `times`, `nth`, matching on API, headers and the
 //!   virtual clock, the per-call header, the seed, the journal's `fault`, the control API.
+//! - `rate_limits`: rate-limit rules: the 429 answer with `Retry-After` and its journal
+//!   entry, windows per client id and per GSTIN, the control API, the rule's JSON Schema.
 //! - `durability`: SIGKILL under load and restart, once and in repeated cycles: nothing
 //!   acknowledged is lost and no AckNo or EwbNo repeats.
 //! - `races`: contested operations fired at once, round after round: identical Generate IRN,
@@ -55,6 +57,7 @@ mod malformed;
 mod master;
 mod process;
 mod races;
+mod rate_limits;
 mod raw_socket;
 mod regression;
 mod replay;
