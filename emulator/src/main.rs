@@ -63,8 +63,13 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // after the "listening on" line is a graceful shutdown, not a kill.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
     let scheme = if config.tls { "https" } else { "http" };
-    println!("listening on {scheme}://{}", listener.local_addr()?);
-    println!("fault seed {seed} (replay with --seed {seed})");
+    // One write, errors ignored: a script that reads the first line and closes the pipe
+    // must not make a later print fail.
+    let banner = format!(
+        "listening on {scheme}://{}\nfault seed {seed} (replay with --seed {seed})\n",
+        listener.local_addr()?
+    );
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
     if config.tls {
         irp_emulator::serve_tls(listener, state, shutdown).await?;
     } else {

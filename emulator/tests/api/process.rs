@@ -128,3 +128,73 @@ fn bad_config_file_is_reported_not_panicked() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("unknown field"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_faults_file_and_a_seed_are_in_force_from_the_first_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("faults.toml");
+    std::fs::write(
+        &path,
+        r#"
+        [[fault]]
+        name = "down"
+        phase = "before"
+        match = { api = "gstin_details" }
+        action = { type = "irp_error", code = "5001" }
+
+        [[rate_limit]]
+        per = "client_id"
+        per_minute = 1000
+        "#,
+    )
+    .unwrap();
+    let running = start(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--in-memory",
+        "--seed",
+        "77",
+        "--faults",
+        path.to_str().unwrap(),
+    ]);
+    let http = crate::wire::http();
+    let health: Value = json_of(http.get(format!("{}/__emulator__/health", running.url))).await;
+    assert_eq!(health["seed"], 77);
+    let faults: Value = json_of(http.get(format!("{}/__emulator__/faults", running.url))).await;
+    assert_eq!(faults["faults"][0]["name"], "down");
+    let limits: Value =
+        json_of(http.get(format!("{}/__emulator__/rate-limits", running.url))).await;
+    assert_eq!(limits["rate_limits"][0]["per_minute"], 1000);
+    let details: Value = json_of(
+        http.get(format!(
+            "{}/eivital/v1.04/Master/gstin/29AAACL1111A1ZD",
+            running.url
+        ))
+        .header("client_id", "irp-emulator-client")
+        .header("Gstin", "29AAACL1111A1ZD"),
+    )
+    .await;
+    assert_eq!(details["ErrorDetails"][0]["ErrorCode"], "5001");
+}
+
+#[test]
+fn a_bad_faults_file_names_the_rule_and_the_emulator_does_not_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("faults.toml");
+    std::fs::write(
+        &path,
+        "[[fault]]\nphase = \"before\"\naction = { type = \"truncate\", bytes = 1 }\n",
+    )
+    .unwrap();
+    let output = Command::new(BIN)
+        .args(["--in-memory", "--addr", "127.0.0.1:0", "--faults"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("number 1") && stderr.contains("after_commit"),
+        "{stderr}"
+    );
+}
