@@ -81,7 +81,7 @@ mod tests {
                 Action::Truncate { bytes: 10 },
                 Phase::AfterCommit,
             ),
-            ("reset", Action::Reset, Phase::Before),
+            ("reset", Action::Reset {}, Phase::Before),
         ];
         for (text, action, phase) in cases {
             let rule = parse_header(text).unwrap_or_else(|e| unreachable!("{text}: {e}"));

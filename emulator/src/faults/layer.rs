@@ -111,7 +111,7 @@ async fn before(
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(request).await
         }
-        Action::RevokeToken => {
+        Action::RevokeToken {} => {
             target.revoke(state).await;
             next.run(request).await
         }
@@ -125,7 +125,7 @@ async fn after(state: &AppState, decision: Decision, target: Target, answer: Res
             tokio::time::sleep(Duration::from_millis(ms)).await;
             answer
         }
-        Action::RevokeToken => {
+        Action::RevokeToken {} => {
             target.revoke(state).await;
             answer
         }
@@ -145,17 +145,17 @@ async fn replacement(action: Action, target: &Target, answer: Option<Response>) 
         } => answer::gateway(status, body.as_deref(), retry_after),
         Action::IrpError { code, message } => answer::irp_error(&code, message.as_deref()),
         Action::RateLimited { retry_after, .. } => answer::rate_limited(retry_after.unwrap_or(1)),
-        Action::Empty => answer::empty(),
-        Action::MalformedJson => answer::malformed(answer).await,
-        Action::Close => target.end(false),
-        Action::Reset => target.end(true),
+        Action::Empty {} => answer::empty(),
+        Action::MalformedJson {} => answer::malformed(answer).await,
+        Action::Close {} => target.end(false),
+        Action::Reset {} => target.end(true),
         Action::Hang { seconds } => {
             tokio::time::sleep(Duration::from_secs(seconds)).await;
             target.end(false)
         }
         // Handled by the phases; a shaping action before the handler is refused on input.
         Action::Latency { .. }
-        | Action::RevokeToken
+        | Action::RevokeToken {}
         | Action::Truncate { .. }
         | Action::SlowBody { .. } => answer.unwrap_or_else(answer::no_answer),
     }

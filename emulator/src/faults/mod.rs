@@ -352,7 +352,7 @@ mod tests {
             (0..16)
                 .map(|_| {
                     plan.decide(&call(Api::Auth))
-                        .is_some_and(|d| d.action == Action::Reset)
+                        .is_some_and(|d| d.action == Action::Reset {})
                 })
                 .collect()
         };

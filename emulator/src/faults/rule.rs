@@ -108,6 +108,9 @@ impl Phase {
 
 /// What a rule does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Actions without parameters are empty struct variants, so an unknown key on them is
+/// refused like on the others.
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Action {
     /// Waits `ms` (plus up to `jitter_ms`, drawn from the seeded generator); the answer is
@@ -140,7 +143,7 @@ pub enum Action {
     },
     /// Revokes the caller's token: before, so the handler answers 1005; after the commit,
     /// so the next call does.
-    RevokeToken,
+    RevokeToken {},
     /// HTTP 429 with `Retry-After`.
     RateLimited {
         /// Seconds; 1 by default.
@@ -154,11 +157,11 @@ pub enum Action {
         max_retry_after: Option<u64>,
     },
     /// The TCP connection is reset (RST), with no answer.
-    Reset,
+    Reset {},
     /// The connection is closed (FIN) with no answer.
-    Close,
+    Close {},
     /// HTTP 200 with an empty body.
-    Empty,
+    Empty {},
     /// The answer's head and its first `bytes` body bytes, then the connection is cut
     /// (the `Content-Length` promises the whole body).
     Truncate {
@@ -166,7 +169,7 @@ pub enum Action {
         bytes: u64,
     },
     /// HTTP 200 with a body that is not JSON (the answer's last byte missing).
-    MalformedJson,
+    MalformedJson {},
     /// The answer dripped out over `seconds`.
     SlowBody {
         /// How long the body takes.
@@ -186,13 +189,13 @@ impl Action {
             Self::Latency { .. } => "latency",
             Self::HttpStatus { .. } => "http_status",
             Self::IrpError { .. } => "irp_error",
-            Self::RevokeToken => "revoke_token",
+            Self::RevokeToken {} => "revoke_token",
             Self::RateLimited { .. } => "rate_limited",
-            Self::Reset => "reset",
-            Self::Close => "close",
-            Self::Empty => "empty",
+            Self::Reset {} => "reset",
+            Self::Close {} => "close",
+            Self::Empty {} => "empty",
             Self::Truncate { .. } => "truncate",
-            Self::MalformedJson => "malformed_json",
+            Self::MalformedJson {} => "malformed_json",
             Self::SlowBody { .. } => "slow_body",
             Self::Hang { .. } => "hang",
         }

@@ -5,6 +5,7 @@
 
 mod commit;
 mod header;
+mod schema;
 mod socket;
 
 use axum::{
