@@ -14,7 +14,7 @@ use x509_parser::pem::parse_x509_pem;
 use crate::helpers::*;
 
 pub(crate) const GENERATE: &str = "/eicore/v1.03/Invoice";
-const CANCEL: &str = "/eicore/v1.03/Invoice/Cancel";
+pub(crate) const CANCEL: &str = "/eicore/v1.03/Invoice/Cancel";
 
 #[derive(Debug, Deserialize)]
 struct Claims {
@@ -338,7 +338,11 @@ async fn get_irn_errors() {
     .assert_error("2143");
 }
 
-async fn generate(state: &irp_emulator::state::AppState, session: &Login, doc_no: &str) -> String {
+pub(crate) async fn generate(
+    state: &irp_emulator::state::AppState,
+    session: &Login,
+    doc_no: &str,
+) -> String {
     open(
         session,
         &oneshot(state, authed_post(session, GENERATE, &sample(doc_no))).await,
@@ -348,7 +352,7 @@ async fn generate(state: &irp_emulator::state::AppState, session: &Login, doc_no
         .to_owned()
 }
 
-fn cancel_body(irn: &str) -> Value {
+pub(crate) fn cancel_body(irn: &str) -> Value {
     json!({"Irn": irn, "CnlRsn": "2", "CnlRem": "Data entry mistake"})
 }
 

@@ -22,6 +22,8 @@
 //! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
+//! - `clock`: the windows (cancel, retrieval, AckDt) following a clock advanced or run
+//!   through the control API.
 //! - `faults`: fault rules: each action and phase (connection-level ones on a socket),
 //!   the lost answer after the commit, `times`, `nth`, matching on API, headers and the
 //!   virtual clock, the per-call header, the seed, the journal's `fault`, the control API.
@@ -45,6 +47,7 @@
 
 mod admin;
 mod auth;
+mod clock;
 mod durability;
 mod ewaybill;
 mod faults;
