@@ -31,6 +31,11 @@ pub struct Answer {
     pub doc: Value,
     /// Time to answer.
     pub elapsed: Duration,
+    /// What the earlier sends of a retried call met, in order (empty when the first send
+    /// was answered).
+    pub retries: Vec<String>,
+    /// The answer is the original registration, read after a 2150 met on a retry.
+    pub reconciled: bool,
 }
 
 impl Answer {

@@ -14,7 +14,8 @@
 //! - [`Endpoint`] (`endpoint.rs`): method, path and envelope of every API.
 //! - [`Caller`], [`Login`], [`Session`] (`session.rs`): who calls, with redacted secrets.
 //! - [`Outgoing`] (`request.rs`): building requests; [`Answer`] (`answer.rs`): opening them.
-//! - [`Client`] (`transport/`): reqwest on rustls/AWS-LC, typed calls, session renewal.
+//! - [`Client`] (`transport/`): reqwest on rustls/AWS-LC, typed calls, session renewal,
+//!   and the [`RetryPolicy`] of a careful production client.
 //! - [`ClientError`] (`error.rs`): a call not made or an answer not read (a rejection is
 //!   an answer, not an error).
 
@@ -34,4 +35,4 @@ pub use self::error::ClientError;
 pub use self::jws::Verifier;
 pub use self::request::{HeaderOverrides, Outgoing};
 pub use self::session::{Caller, Login, Session};
-pub use self::transport::{Client, Portal, http_builder, tls_config};
+pub use self::transport::{Client, Portal, RetryPolicy, http_builder, tls_config};

@@ -7,6 +7,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use irp_client::RetryPolicy;
 use regex::Regex;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
@@ -65,6 +66,10 @@ struct RunArgs {
     /// Also fail (exit 1) when a per-API minimum of NIC's report is not met.
     #[arg(long)]
     require_minimums: bool,
+    /// Sends per call under the client's retry policy (backoff with jitter, Retry-After,
+    /// a 2150 after a lost answer reconciled); 1 turns retries off.
+    #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]
+    max_attempts: u32,
 }
 
 #[derive(Debug, Args)]
@@ -170,7 +175,11 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         profile.clone(),
         args.seed,
         DocNumbers::new(unix),
-    );
+    )
+    .with_retry(RetryPolicy {
+        max_attempts: args.max_attempts,
+        ..RetryPolicy::default()
+    });
     eprintln!(
         "irp-conformance: {} scenario(s) against {base} (seed {}, run {})",
         loaded.len(),

@@ -1,7 +1,9 @@
 //! The reqwest transport over the sans-IO core: send an [`Outgoing`], time it, open the
-//! answer. Sessions are renewed here: an unexpected 1005 logs in again once and retries.
+//! answer. Sessions are renewed here: an unexpected 1005 logs in again once and retries;
+//! [`RetryPolicy`] (`retry.rs`) adds backoff, `Retry-After` and 2150 reconciliation.
 
 mod calls;
+mod retry;
 mod tls;
 
 use std::time::{Duration, Instant};
@@ -9,6 +11,8 @@ use std::time::{Duration, Instant};
 use rsa::RsaPublicKey;
 use serde_json::{Value, json};
 
+pub use self::retry::RetryPolicy;
+use self::retry::{Attempt, transient_status};
 pub use self::tls::{http_builder, tls_config};
 use crate::{
     Answer, Caller, ClientError, Endpoint, HeaderOverrides, Login, Outgoing, Session, answer,
@@ -56,7 +60,7 @@ impl Client {
     ) -> Result<(Answer, Option<Session>), ClientError> {
         let mut out = request::auth_request(&self.portal.caller, login, &self.portal.auth_public)?;
         out.override_headers(overrides);
-        let (http_status, raw, elapsed) = self.send(&out).await?;
+        let (http_status, raw, elapsed) = self.send(&out).await?.parsed()?;
         let (doc, session) = answer::open_login(login, &raw)?;
         Ok((answer_of(out, http_status, doc, elapsed), session))
     }
@@ -71,9 +75,47 @@ impl Client {
     ) -> Result<Answer, ClientError> {
         let mut out = request::api_request(&self.portal.caller, session, endpoint, payload)?;
         out.override_headers(overrides);
-        let (http_status, raw, elapsed) = self.send(&out).await?;
+        let (http_status, raw, elapsed) = self.send(&out).await?.parsed()?;
         let doc = answer::open_answer(endpoint, session, &raw)?;
         Ok(answer_of(out, http_status, doc, elapsed))
+    }
+
+    /// One send of a call, classified for the retry policy.
+    async fn attempt(
+        &self,
+        session: &Session,
+        endpoint: &Endpoint,
+        payload: Option<&Value>,
+    ) -> Attempt {
+        let out = match request::api_request(&self.portal.caller, session, endpoint, payload) {
+            Ok(out) => out,
+            Err(error) => return Attempt::Answer(Err(error)),
+        };
+        let received = match self.send(&out).await {
+            Ok(received) => received,
+            Err(error) => {
+                return Attempt::Transient {
+                    why: format!("transport: {error}"),
+                    retry_after: None,
+                    last: Err(error),
+                };
+            }
+        };
+        let (status, retry_after) = (received.status, received.retry_after);
+        let opened = received.parsed().and_then(|(http_status, raw, elapsed)| {
+            let doc = answer::open_answer(endpoint, session, &raw)?;
+            Ok(answer_of(out, http_status, doc, elapsed))
+        });
+        let why = match &opened {
+            Err(error @ ClientError::NotJson { .. }) => error.to_string(),
+            _ if transient_status(status) => format!("HTTP {status}"),
+            _ => return Attempt::Answer(opened),
+        };
+        Attempt::Transient {
+            why,
+            retry_after,
+            last: opened,
+        }
     }
 
     /// As [`call`](Self::call), but a 1005 (the token is no longer accepted) logs `login` in
@@ -112,21 +154,55 @@ impl Client {
             body: body.cloned(),
             shown: body.cloned().unwrap_or(Value::Null),
         };
-        let (http_status, raw, elapsed) = self.send(&out).await?;
+        let received = self.send(&out).await?;
+        // A control answer may have no body (204); that is not an error here.
+        let (http_status, raw, elapsed) = if received.bytes.is_empty() {
+            (received.status, Value::Null, received.elapsed)
+        } else {
+            received.parsed()?
+        };
         let ok = (200..300).contains(&http_status);
         let doc =
             json!({ "Status": u8::from(ok), "Data": raw, "ErrorDetails": null, "InfoDtls": null });
         Ok(answer_of(out, http_status, doc, elapsed))
     }
 
-    async fn send(&self, out: &Outgoing) -> Result<(u16, Value, Duration), ClientError> {
+    async fn send(&self, out: &Outgoing) -> Result<Received, ClientError> {
         let request = reqwest::Request::try_from(out.to_http(&self.portal.base)?)?;
         let started = Instant::now();
         let response = self.http.execute(request).await?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok()?.trim().parse().ok())
+            .map(Duration::from_secs);
         let bytes = response.bytes().await?;
-        let elapsed = started.elapsed();
-        Ok((status, answer::parse_body(status, &bytes)?, elapsed))
+        Ok(Received {
+            status,
+            retry_after,
+            bytes: bytes.to_vec(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// An answer as it came off the wire.
+struct Received {
+    status: u16,
+    retry_after: Option<Duration>,
+    bytes: Vec<u8>,
+    elapsed: Duration,
+}
+
+impl Received {
+    /// Status, body as JSON, time taken.
+    fn parsed(self) -> Result<(u16, Value, Duration), ClientError> {
+        Ok((
+            self.status,
+            answer::parse_body(self.status, &self.bytes)?,
+            self.elapsed,
+        ))
     }
 }
 
@@ -137,6 +213,8 @@ fn answer_of(out: Outgoing, http_status: u16, doc: Value, elapsed: Duration) -> 
         request: out.shown,
         doc,
         elapsed,
+        retries: Vec::new(),
+        reconciled: false,
     }
 }
 

@@ -35,6 +35,25 @@ pub(crate) fn check(
             reasons.push(format!("expected error {code}, got {}", describe(answer)));
         }
     }
+    let was_retried = !answer.retries.is_empty();
+    if let Some(retried) = expect.retried
+        && retried != was_retried
+    {
+        reasons.push(format!(
+            "expected the call {} retried, got {}",
+            if retried { "to be" } else { "not to be" },
+            describe(answer)
+        ));
+    }
+    if let Some(reconciled) = expect.reconciled
+        && reconciled != answer.reconciled
+    {
+        reasons.push(format!(
+            "expected the answer {} a reconciled registration, got {}",
+            if reconciled { "to be" } else { "not to be" },
+            describe(answer)
+        ));
+    }
     let infos = answer.info_codes();
     for code in &expect.info_codes {
         if !infos.contains(code) {
@@ -87,6 +106,14 @@ pub(crate) fn check(
 
 /// `Status 1` / `Status 0: 2150 Duplicate IRN; 2278 …`.
 pub fn describe(answer: &Answer) -> String {
+    let mut text = describe_final(answer);
+    if !answer.retries.is_empty() {
+        text.push_str(&format!(" (after: {})", answer.retries.join("; ")));
+    }
+    text
+}
+
+fn describe_final(answer: &Answer) -> String {
     match answer.status() {
         Some(1) => "Status 1".to_owned(),
         Some(status) => {

@@ -3,7 +3,9 @@
 //! Sessions are kept per role across the whole run, as an ERP keeps its token: a step that
 //! needs a session and has none logs in first (that login is not a report row). A token
 //! the target stops accepting (1005) when the step did not expect it is renewed once and
-//! the call retried, as production clients do.
+//! the call retried, as production clients do. Every call goes through the client's
+//! [`RetryPolicy`] (backoff with jitter, `Retry-After`, 2150 reconciled after a lost answer)
+//! unless the step sets `"retry": false`.
 
 mod expect;
 mod numbers;
@@ -16,7 +18,7 @@ use std::{
     sync::Arc,
 };
 
-use irp_client::{Client, Session};
+use irp_client::{Client, RetryPolicy, Session};
 use serde_json::Value;
 
 pub use self::expect::{RESPONSE_SCHEMAS, describe};
@@ -44,6 +46,7 @@ pub struct Runner {
     seed: u64,
     numbers: DocNumbers,
     sessions: HashMap<String, Session>,
+    retry: RetryPolicy,
 }
 
 /// What one repetition of a scenario remembers: captures and the bodies it sent.
@@ -70,7 +73,15 @@ impl Runner {
             seed,
             numbers,
             sessions: HashMap::new(),
+            retry: RetryPolicy::default(),
         }
+    }
+
+    /// Retries calls under `policy` instead of the default.
+    #[must_use]
+    pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
     }
 
     /// The run id in this run's document numbers.

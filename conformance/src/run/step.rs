@@ -7,7 +7,7 @@ use serde_json::Value;
 use time::Duration;
 
 use super::{Memory, Runner, expect, outcome::Draft};
-use irp_client::{Answer, ClientError};
+use irp_client::{Answer, ClientError, RetryPolicy};
 
 use super::session::login_of;
 use crate::{
@@ -187,9 +187,14 @@ impl Runner {
                     return Ok(answer.await?);
                 }
                 let login = login_of(&party, &Default::default());
+                let policy = if step.retry {
+                    self.retry.clone()
+                } else {
+                    RetryPolicy::none()
+                };
                 let answer = self
                     .client
-                    .call_renewing(&mut session, &login, &endpoint, body.as_ref())
+                    .call_retrying(&mut session, &login, &endpoint, body.as_ref(), &policy)
                     .await;
                 self.sessions.insert(step.role.clone(), session);
                 Ok(answer?)

@@ -140,9 +140,17 @@ pub struct Step {
     /// or into the request (`request:/DocDtls/No`).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
+    /// Whether the harness's client may retry this call under its retry policy (default
+    /// true; a step that expects to see a fault's answer itself sets false).
+    #[serde(default = "yes")]
+    pub retry: bool,
     /// The report row this step counts toward.
     #[serde(default)]
     pub report: Option<ReportRow>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn supplier() -> String {
@@ -322,6 +330,14 @@ pub struct Expect {
     /// JSON pointers that must be absent or null.
     #[serde(default)]
     pub absent: Vec<String>,
+    /// Whether the harness's client had to retry the call (transient failures, a 1005
+    /// renewal): `true` in the retry scenarios, where a fault is meant to be met.
+    #[serde(default)]
+    pub retried: Option<bool>,
+    /// Whether the answer is a registration read back after a 2150 met on a retry (the IRN
+    /// was committed and its answer lost).
+    #[serde(default)]
+    pub reconciled: Option<bool>,
     /// `SignedInvoice` and `SignedQRCode` verify with the target's certificate.
     #[serde(default)]
     pub signature_valid: bool,

@@ -9,14 +9,14 @@ use std::{
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use serde_json::Value;
 
-fn workspace() -> PathBuf {
+pub(crate) fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .unwrap()
         .to_owned()
 }
 
-fn conformance(args: &[&str]) -> Output {
+pub(crate) fn conformance(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_irp-conformance"))
         .args(args)
         .current_dir(workspace())
@@ -24,7 +24,7 @@ fn conformance(args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn text(output: &Output) -> String {
+pub(crate) fn text(output: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
         output.status.code(),
@@ -33,7 +33,7 @@ fn text(output: &Output) -> String {
     )
 }
 
-fn json(path: &Path) -> Value {
+pub(crate) fn json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 

@@ -15,6 +15,7 @@
 //! - `journal`: journal mode end to end, the traffic of a hand-scripted "ERP" client.
 //! - `journal_outcomes`: journal classification on a table of synthetic entries.
 //! - `report_formats`: the five report writers, read back.
+//! - `retry`: `scenarios/retry/` with the client's retry policy, and without it.
 //!
 //! Regression tests are named after what they pin.
 
@@ -32,4 +33,5 @@ mod journal;
 mod journal_outcomes;
 mod qr;
 mod report_formats;
+mod retry;
 mod suite;

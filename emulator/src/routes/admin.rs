@@ -249,20 +249,22 @@ async fn rate_limits(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "rate_limits": rules }))
 }
 
-/// `DELETE /__emulator__/rate-limits/{id}`: 204, or 404 in the control envelope.
+/// `DELETE /__emulator__/rate-limits/{id}`: as for fault rules, or 404 in the envelope.
 async fn remove_rate_limit(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let Path(id) = path.map_err(|e| api_error!(BadControlRequest, "rate limit id: {e}"))?;
     match id.parse::<u64>() {
-        Ok(number) if state.rate_limiter().remove(number) => Ok(StatusCode::NO_CONTENT),
+        Ok(number) if state.rate_limiter().remove(number) => {
+            Ok(Json(json!({ "status": "removed", "id": number })))
+        }
         _ => Err(api_error!(UnknownPath, "No rate limit with id {id}")),
     }
 }
 
-/// `DELETE /__emulator__/rate-limits`: removes every rule and its windows; 204.
-async fn clear_rate_limits(State(state): State<AppState>) -> StatusCode {
+/// `DELETE /__emulator__/rate-limits`: removes every rule and its windows.
+async fn clear_rate_limits(State(state): State<AppState>) -> Json<Value> {
     state.rate_limiter().clear();
-    StatusCode::NO_CONTENT
+    Json(json!({ "status": "cleared" }))
 }

@@ -229,8 +229,8 @@ async fn the_control_api_stores_lists_with_refused_and_removes() {
 
     let removed = call(&state, "DELETE", "/__emulator__/rate-limits/1", None).await;
     assert_eq!(
-        (removed.status, removed.text.as_str()),
-        (StatusCode::NO_CONTENT, "")
+        (removed.status, removed.json()),
+        (StatusCode::OK, json!({"status": "removed", "id": 1}))
     );
     let again = call(&state, "DELETE", "/__emulator__/rate-limits/1", None).await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
@@ -243,7 +243,7 @@ async fn the_control_api_stores_lists_with_refused_and_removes() {
     assert_eq!(ok.await, [200, 200, 200], "rule 1 is gone");
 
     let cleared = call(&state, "DELETE", "/__emulator__/rate-limits", None).await;
-    assert_eq!(cleared.status, StatusCode::NO_CONTENT);
+    assert_eq!(cleared.json(), json!({"status": "cleared"}));
     assert_eq!(listed(&state).await, json!([]));
 
     add_ok(&state, &examples()[1]).await;
