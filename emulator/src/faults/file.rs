@@ -144,6 +144,13 @@ mod tests {
     }
 
     #[test]
+    fn the_month_end_example_reads() {
+        let file = FaultFile::parse(include_str!("../../../examples/faults/month-end.toml"))
+            .unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!((file.fault.len(), file.rate_limit.len()), (5, 2));
+    }
+
+    #[test]
     fn a_bad_rule_names_its_table() {
         let error = FaultFile::parse(
             "[[fault]]\nphase = \"before\"\naction = { type = \"latency\", ms = 1 }\n\
