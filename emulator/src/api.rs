@@ -140,6 +140,11 @@ const UNKNOWN: Row = Row {
 pub const CONTROL_SEGMENT: &str = "__emulator__";
 
 impl Api {
+    /// The API the router attached to a request (`Unknown` outside the API routes).
+    pub fn attached(extensions: &axum::http::Extensions) -> Api {
+        extensions.get::<Api>().copied().unwrap_or(Api::Unknown)
+    }
+
     /// Every API the emulator serves, in table order (not [`Api::Unknown`]).
     pub fn served() -> impl Iterator<Item = Api> {
         TABLE.iter().map(|row| row.api)

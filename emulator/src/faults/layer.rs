@@ -56,11 +56,7 @@ pub async fn apply(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 fn decide(state: &AppState, request: &Request) -> Option<Decision> {
-    let api = request
-        .extensions()
-        .get::<Api>()
-        .copied()
-        .unwrap_or(Api::Unknown);
+    let api = Api::attached(request.extensions());
     let headers = IrpHeaders::from_map(request.headers());
     let call = Call {
         api,

@@ -24,11 +24,7 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     if state.rate_limiter().is_empty() {
         return next.run(request).await;
     }
-    let api = request
-        .extensions()
-        .get::<Api>()
-        .copied()
-        .unwrap_or(Api::Unknown);
+    let api = Api::attached(request.extensions());
     let headers = IrpHeaders::from_map(request.headers());
     let now = Instant::now();
     let refusal = state.rate_limiter().check(
