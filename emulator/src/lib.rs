@@ -32,7 +32,9 @@
 //!   check, the AckNo/EwbNo marks beside the database); [`journal`]:
 //!   every API call as the emulator understood it.
 //! - [`crypto`], [`keys`], [`secret`]: wire crypto, key material, secret wrappers.
-//! - [`faults`]: faults as data (rules posted to the control namespace, one middleware);
+//! - [`faults`]: faults as data (rules from the control namespace, the `--faults` file or
+//!   one call's header; a seeded plan; one middleware, before the handler or after the
+//!   commit);
 //!   [`ratelimit`]: rate limits per client id or GSTIN (sliding windows, one middleware).
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary.
