@@ -1,7 +1,8 @@
-//! The command line: `run` (scenarios against a target) and `report --journal` (the report
-//! from a team's own traffic). Exit codes: 0 passed, 1 a step failed (or, with
-//! `--require-minimums` and always for `report`, a minimum is not met), 2 could not run (bad
-//! scenario or profile, unreachable target, unwritable output).
+//! The command line: `run` (scenarios against a target), `report --journal` (the report
+//! from a team's own traffic) and `audit --journal` (its retry behaviour). Exit codes: 0
+//! passed, 1 a step failed (or, with `--require-minimums` and always for `report`, a minimum
+//! is not met; for `audit`, something was found), 2 could not run (bad scenario or profile,
+//! unreachable target or journal, unwritable output).
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -36,6 +37,8 @@ enum Command {
     Run(RunArgs),
     /// Build the report from the emulator's journal of your own client's calls.
     Report(ReportArgs),
+    /// Grade your client's retry behaviour from the emulator's journal of its calls.
+    Audit(AuditArgs),
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +92,30 @@ struct ReportArgs {
     out: PathBuf,
 }
 
+#[derive(Debug, Args)]
+struct AuditArgs {
+    /// The journal: an emulator's base URL (`http://127.0.0.1:8080`), or a file saved from
+    /// `/__emulator__/journal.jsonl` or `/__emulator__/journal`.
+    #[arg(long)]
+    journal: String,
+    /// Admin token of the emulator, if it was started with one.
+    #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
+    admin_token: Option<String>,
+    /// Audit only the calls with this `client_id` header.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Audit only the calls with this `Gstin` header.
+    #[arg(long)]
+    gstin: Option<String>,
+    /// Consecutive failed attempts at one document or call allowed before
+    /// `unbounded_retries`.
+    #[arg(long, default_value_t = 10)]
+    max_retries: usize,
+    /// Where `audit.json` and `audit.md` go.
+    #[arg(long, default_value = "irp-audit")]
+    out: PathBuf,
+}
+
 /// Parses the command line, runs, and maps the result to the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -117,6 +144,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<bool> {
     match cli.command {
         Command::Run(args) => run(args).await,
         Command::Report(args) => report(args).await,
+        Command::Audit(args) => audit(args).await,
     }
 }
 
@@ -225,6 +253,31 @@ async fn report(args: ReportArgs) -> anyhow::Result<bool> {
     let report = Report::build(stamp(header, started), profile.minimums, outcomes);
 
     finish(&report, &args.out, true)
+}
+
+async fn audit(args: AuditArgs) -> anyhow::Result<bool> {
+    let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
+    let options = crate::audit::Options {
+        client_id: args.client_id,
+        gstin: args.gstin,
+        max_retries: args.max_retries,
+    };
+    let mut audit = crate::audit::audit(&entries, &options);
+    // Nothing to grade is a mistake (a wrong filter or journal), not a clean bill.
+    anyhow::ensure!(
+        audit.summary.calls > 0,
+        "no IRP call in {} matches the filters ({} entries read)",
+        args.journal,
+        entries.len()
+    );
+    let header = stamp(Header::default(), OffsetDateTime::now_utc());
+    audit.tool = header.tool;
+    audit.generated_at = header.generated_at;
+    audit.journal = args.journal;
+    let written = crate::audit::write_all(&audit, &args.out)
+        .with_context(|| format!("writing the audit to {}", args.out.display()))?;
+    eprintln!("{}", crate::audit::summary_line(&audit, &written));
+    Ok(audit.passed)
 }
 
 fn stamp(mut header: Header, at: OffsetDateTime) -> Header {

@@ -17,9 +17,11 @@
 //! - [`report`]: the report model and its writers (XLSX, PDF, JSON, JUnit, Markdown).
 //! - [`catalogue`]: the case catalogue of NIC's report (ids, features, expected codes).
 //! - [`journal`]: the report from the emulator's journal of a team's own traffic.
+//! - [`audit`]: the retry auditor: how that traffic behaves when the IRP fails.
 //! - [`local`]: the in-process emulator target; [`cli`]: the command line.
 
 pub mod api;
+pub mod audit;
 pub mod catalogue;
 pub mod cli;
 pub mod generator;

@@ -58,6 +58,10 @@ pub struct JournalEntry {
     /// The fault the emulator applied, if any.
     #[serde(default)]
     pub fault: Option<String>,
+    /// The `Retry-After` header the emulator sent, in seconds (journals written before the
+    /// emulator recorded it lack the field; see [`JournalEntry::retry_after_seconds`]).
+    #[serde(default)]
+    pub retry_after: Option<u64>,
     /// The request after decryption (secrets masked), or null.
     #[serde(default)]
     pub request: Value,
@@ -72,8 +76,19 @@ impl JournalEntry {
         Api::parse(&self.api)
     }
 
+    /// How long the answer told the client to wait, in seconds: the journaled `Retry-After`,
+    /// else the `retry_after` of a 429 body (`{"status":429,…,"retry_after":N}`).
+    pub fn retry_after_seconds(&self) -> Option<u64> {
+        self.retry_after.or_else(|| {
+            let field = self.response.get("retry_after")?;
+            field
+                .as_u64()
+                .or_else(|| field.as_str()?.trim().parse().ok())
+        })
+    }
+
     /// The decrypted `Data` of the answer (`data` for the e-way bill system's envelope).
-    pub(super) fn data(&self) -> &Value {
+    pub(crate) fn data(&self) -> &Value {
         match self.response.get("Data") {
             Some(data) => data,
             None => self.response.get("data").unwrap_or(&Value::Null),
@@ -81,7 +96,7 @@ impl JournalEntry {
     }
 
     /// The last path segment, without the query (the GSTIN or IRN of a GET).
-    pub(super) fn path_tail(&self) -> &str {
+    pub(crate) fn path_tail(&self) -> &str {
         let path = self.path.split(['?', '#']).next().unwrap_or_default();
         path.trim_end_matches('/')
             .rsplit('/')
@@ -102,7 +117,7 @@ impl JournalEntry {
 }
 
 /// A JSON string or number as text (NIC sends `"1"` and `1` alike), trimmed.
-pub(super) fn text(value: Option<&Value>) -> Option<String> {
+pub(crate) fn text(value: Option<&Value>) -> Option<String> {
     match value? {
         Value::String(s) => Some(s.trim().to_owned()),
         Value::Number(n) => Some(n.to_string()),

@@ -21,6 +21,7 @@ mod source;
 
 pub use self::coverage::missing_cases;
 pub use self::entry::JournalEntry;
+pub(crate) use self::entry::text;
 pub use self::outcome::{IRP_ERROR, SCENARIO};
 pub use self::participants::{Participants, participants};
 pub use self::source::{JournalError, parse, read};

@@ -1,0 +1,200 @@
+//! `duplicate_not_reconciled` and `two_irns_for_one_invoice`: one invoice, one IRN.
+//!
+//! 2150 ("Duplicate IRN") after a timeout usually means the first attempt was registered
+//! after all. The right reaction is to take the IRN from the answer's `DUPIRN` block, or
+//! look it up (Get IRN by document); the wrong one is to give the invoice a fresh number
+//! and register it again, which books the same supply twice in GST returns.
+
+use std::collections::BTreeMap;
+
+use super::{
+    Traffic,
+    attempts::Caller,
+    call::{Call, Outcome},
+    document::{DocKey, content},
+    finding::{Check, Finding},
+};
+use crate::{api::Api, journal::text};
+
+/// NIC's "Duplicate IRN".
+const DUPLICATE: &str = "2150";
+
+/// A Generate IRN call whose request was read.
+struct Generation<'t, 'a> {
+    /// Position in arrival order.
+    index: usize,
+    call: &'t Call<'a>,
+    key: DocKey,
+    /// The invoice without its number ([`content`]).
+    content: String,
+}
+
+fn generations<'t, 'a>(traffic: &'t Traffic<'a>) -> Vec<Generation<'t, 'a>> {
+    traffic
+        .calls
+        .iter()
+        .enumerate()
+        .filter(|(_, call)| call.api == Api::GenerateIrn)
+        .filter_map(|(index, call)| {
+            let request = call.request()?;
+            Some(Generation {
+                index,
+                call,
+                key: DocKey::of_invoice(request)?,
+                content: content(request),
+            })
+        })
+        .collect()
+}
+
+/// The IRN a successful answer gave.
+fn irn(call: &Call<'_>) -> Option<String> {
+    text(call.entry.data().get("Irn")).filter(|irn| !irn.is_empty())
+}
+
+/// Per caller and document answered 2150: a finding when the invoice went in again under
+/// another number, and one when, without `DUPIRN`, the original was never looked up.
+pub(super) fn duplicate_not_reconciled(traffic: &Traffic<'_>) -> Vec<Finding> {
+    let generations = generations(traffic);
+    let mut duplicates: BTreeMap<(Caller, DocKey), Vec<&Generation<'_, '_>>> = BTreeMap::new();
+    for generation in generations.iter().filter(|g| g.call.has_error(DUPLICATE)) {
+        let key = (Caller::of(generation.call), generation.key.clone());
+        duplicates.entry(key).or_default().push(generation);
+    }
+    let mut findings = Vec::new();
+    for ((caller, key), answers) in duplicates {
+        let Some(first) = answers.first() else {
+            continue;
+        };
+        let renumbered: Vec<&Generation<'_, '_>> = generations
+            .iter()
+            .filter(|g| g.index > first.index && Caller::of(g.call) == caller)
+            .filter(|g| g.content == first.content && g.key.number != key.number)
+            .collect();
+        if let Some(again) = renumbered.first() {
+            let mut entries = vec![first.call.id()];
+            entries.extend(renumbered.iter().map(|g| g.call.id()));
+            let message = format!(
+                "answered 2150 (entry {}), then sent the same invoice as number {} (entry {})",
+                first.call.id(),
+                again.key.number,
+                again.call.id()
+            );
+            findings.push(Finding::new(
+                Check::DuplicateNotReconciled,
+                &caller,
+                key.to_string(),
+                message,
+                entries,
+            ));
+        }
+        if answers.iter().any(|g| g.call.has_info("DUPIRN")) || looked_up(traffic, first, &key) {
+            continue;
+        }
+        let message = format!(
+            "answered 2150 without a DUPIRN block (entry {}) and the original was never looked \
+             up (no Get IRN by document for it, no Get IRN of its IRN)",
+            first.call.id()
+        );
+        let entries = answers.iter().map(|g| g.call.id()).collect();
+        findings.push(Finding::new(
+            Check::DuplicateNotReconciled,
+            &caller,
+            key.to_string(),
+            message,
+            entries,
+        ));
+    }
+    findings
+}
+
+/// Whether a call with the same GSTIN header after `first` asked for the document `key`.
+fn looked_up(traffic: &Traffic<'_>, first: &Generation<'_, '_>, key: &DocKey) -> bool {
+    let irns: Vec<String> = traffic
+        .calls
+        .iter()
+        .filter(|c| c.api == Api::GenerateIrn && c.outcome == Outcome::Success)
+        .filter(|c| c.request().and_then(DocKey::of_invoice).as_ref() == Some(key))
+        .filter_map(irn)
+        .collect();
+    let gstin = first.call.gstin();
+    traffic
+        .calls
+        .iter()
+        .skip(first.index + 1)
+        .filter(|c| c.gstin() == gstin)
+        .any(|c| match c.api {
+            Api::GetIrnByDocument => DocKey::of_lookup(c).is_some_and(|asked| {
+                (
+                    asked.doc_type.as_str(),
+                    asked.number.as_str(),
+                    asked.date.as_str(),
+                ) == (
+                    key.doc_type.as_str(),
+                    key.number.as_str(),
+                    key.date.as_str(),
+                )
+            }),
+            Api::GetIrn => {
+                let asked = c.entry.path_tail();
+                irns.iter().any(|irn| irn.eq_ignore_ascii_case(asked))
+            }
+            _ => false,
+        })
+}
+
+/// One finding per invoice content registered under more than one number, and per
+/// document registered more than once.
+pub(super) fn two_irns_for_one_invoice(traffic: &Traffic<'_>) -> Vec<Finding> {
+    let generations = generations(traffic);
+    let successes = generations
+        .iter()
+        .filter(|g| g.call.outcome == Outcome::Success);
+    let mut by_content: BTreeMap<&str, Vec<&Generation<'_, '_>>> = BTreeMap::new();
+    let mut by_key: BTreeMap<&DocKey, Vec<&Generation<'_, '_>>> = BTreeMap::new();
+    for generation in successes {
+        by_content
+            .entry(generation.content.as_str())
+            .or_default()
+            .push(generation);
+        by_key.entry(&generation.key).or_default().push(generation);
+    }
+    let mut findings = Vec::new();
+    for group in by_content.values() {
+        let mut numbers: Vec<&str> = group.iter().map(|g| g.key.number.as_str()).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        if numbers.len() > 1 {
+            let message = format!(
+                "the same invoice was registered under {} numbers: {}",
+                numbers.len(),
+                numbers.join(", ")
+            );
+            findings.push(finding(group, message));
+        }
+    }
+    for group in by_key.values().filter(|group| group.len() > 1) {
+        let message = format!("the same document was registered {} times", group.len());
+        findings.push(finding(group, message));
+    }
+    findings
+}
+
+fn finding(group: &[&Generation<'_, '_>], message: String) -> Finding {
+    let caller = group.last().map(|g| Caller::of(g.call)).unwrap_or_default();
+    let subject = group.first().map(|g| g.key.to_string()).unwrap_or_default();
+    let irns: Vec<String> = group.iter().filter_map(|g| irn(g.call)).collect();
+    let message = if irns.is_empty() {
+        message
+    } else {
+        format!("{message} (IRNs {})", irns.join(", "))
+    };
+    let entries = group.iter().map(|g| g.call.id()).collect();
+    Finding::new(
+        Check::TwoIrnsForOneInvoice,
+        &caller,
+        subject,
+        message,
+        entries,
+    )
+}

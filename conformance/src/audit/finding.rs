@@ -1,0 +1,168 @@
+//! What the auditor reports: one [`Finding`] per misbehaviour and subject, named by a
+//! [`Check`] whose snake-case name is stable (scripts and CI match on it).
+
+use serde::Serialize;
+
+/// How bad a finding is. Either makes `audit` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Wrong behaviour that costs registrations, money or a blocked client.
+    Error,
+    /// Behaviour worth changing, not wrong by itself.
+    Warning,
+}
+
+/// The checks, in report order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Check {
+    /// Called again before a 429/503's `Retry-After` had passed.
+    RetryAfterIgnored,
+    /// Retries after transient failures too close together, or not spreading out.
+    NoBackoff,
+    /// More consecutive failed attempts than allowed without giving up.
+    UnboundedRetries,
+    /// The same document resent with other content after a transient failure.
+    PayloadChangedOnRetry,
+    /// A login before most calls.
+    ReauthEveryCall,
+    /// Called again after 1005 without logging in, or 1005 again and again.
+    NoReauthAfter1005,
+    /// After 2150, the invoice registered under a new number, or never looked up.
+    DuplicateNotReconciled,
+    /// Two IRNs for one invoice.
+    TwoIrnsForOneInvoice,
+    /// Submitted with under 5 days of the 30-day reporting window left.
+    LateSubmission,
+}
+
+impl Check {
+    /// Every check, in report order.
+    pub const ALL: [Check; 9] = [
+        Check::RetryAfterIgnored,
+        Check::NoBackoff,
+        Check::UnboundedRetries,
+        Check::PayloadChangedOnRetry,
+        Check::ReauthEveryCall,
+        Check::NoReauthAfter1005,
+        Check::DuplicateNotReconciled,
+        Check::TwoIrnsForOneInvoice,
+        Check::LateSubmission,
+    ];
+
+    /// The stable snake-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Check::RetryAfterIgnored => "retry_after_ignored",
+            Check::NoBackoff => "no_backoff",
+            Check::UnboundedRetries => "unbounded_retries",
+            Check::PayloadChangedOnRetry => "payload_changed_on_retry",
+            Check::ReauthEveryCall => "reauth_every_call",
+            Check::NoReauthAfter1005 => "no_reauth_after_1005",
+            Check::DuplicateNotReconciled => "duplicate_not_reconciled",
+            Check::TwoIrnsForOneInvoice => "two_irns_for_one_invoice",
+            Check::LateSubmission => "late_submission",
+        }
+    }
+
+    /// The severity of its findings.
+    pub fn severity(self) -> Severity {
+        match self {
+            Check::ReauthEveryCall | Check::LateSubmission => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The exact rule, in words (the footer of `audit.md`; the module doc says the same).
+    pub fn rule(self) -> &'static str {
+        match self {
+            Check::RetryAfterIgnored => {
+                "After an HTTP 429 or 503 with a Retry-After of N s, the same client (client id \
+                 and GSTIN) called the same API less than N s after the answer left (wall time, \
+                 10 ms tolerance)."
+            }
+            Check::NoBackoff => {
+                "After a transient failure without Retry-After (5xx, 408, a connection-level \
+                 fault, or a call the client stopped waiting for), a retry of the same document \
+                 or call came under 100 ms after the failure (the first retry of a run may be \
+                 immediate); or over 3 or more consecutive retries no pause was at least 1.5 \
+                 times the first."
+            }
+            Check::UnboundedRetries => {
+                "More than --max-retries (default 10) consecutive failed attempts at the same \
+                 document or call by the same client."
+            }
+            Check::PayloadChangedOnRetry => {
+                "The same document (seller GSTIN, type, number, date) was resent with other \
+                 content (keys, whitespace and number spelling normalised) after a transient \
+                 failure or 1005, when the first may already be registered. Changing the \
+                 invoice after a rejection is the fix and is not flagged."
+            }
+            Check::ReauthEveryCall => {
+                "Logins are at least half of the other calls (at least 5 of them), not \
+                 counting logins that follow a 1005."
+            }
+            Check::NoReauthAfter1005 => {
+                "After a 1005 answer the client made another call with no login in between; or \
+                 3 or more 1005 answers in a row (not injected by a fault) although it logged \
+                 in between."
+            }
+            Check::DuplicateNotReconciled => {
+                "After a 2150 duplicate answer, the client sent the same invoice content under \
+                 a new document number; or the answer had no DUPIRN block and the client never \
+                 asked for the original (Get IRN by document for that document, or Get IRN of \
+                 an IRN the journal shows for it). A DUPIRN block is taken as used: its use is \
+                 not visible in the journal."
+            }
+            Check::TwoIrnsForOneInvoice => {
+                "Two successful Generate IRN answers for identical invoice content under \
+                 different numbers, or for the same document twice."
+            }
+            Check::LateSubmission => {
+                "An invoice first submitted more than 25 days after its document date (virtual \
+                 time, IST), with under 5 days of the 30-day reporting window left."
+            }
+        }
+    }
+}
+
+/// One misbehaviour, with the journal entries that show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Which check.
+    pub name: Check,
+    /// How bad.
+    pub severity: Severity,
+    /// The caller's `client_id` header ("" when absent).
+    pub client_id: String,
+    /// The caller's `Gstin` header ("" when absent).
+    pub gstin: String,
+    /// What it is about: a document, an API, a path.
+    pub subject: String,
+    /// What happened, in a sentence.
+    pub message: String,
+    /// The journal entry ids behind it, in order of arrival.
+    pub entries: Vec<i64>,
+}
+
+impl Finding {
+    /// A finding of `check` by `caller` about `subject`.
+    pub(super) fn new(
+        check: Check,
+        caller: &super::attempts::Caller,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+        entries: Vec<i64>,
+    ) -> Self {
+        Self {
+            name: check,
+            severity: check.severity(),
+            client_id: caller.client_id.clone(),
+            gstin: caller.gstin.clone(),
+            subject: subject.into(),
+            message: message.into(),
+            entries,
+        }
+    }
+}
