@@ -13,9 +13,8 @@ pub enum Severity {
     Warning,
 }
 
-/// The checks, in report order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// The checks, in report order. Serialised as [`Check::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Check {
     /// Called again before a 429/503's `Retry-After` had passed.
     RetryAfterIgnored,
@@ -74,56 +73,70 @@ impl Check {
         }
     }
 
-    /// The exact rule, in words (the footer of `audit.md`; the module doc says the same).
+    /// The exact rule, in words (the footer of `audit.md`; the module doc's table is the
+    /// same text, and a test holds them together).
     pub fn rule(self) -> &'static str {
         match self {
             Check::RetryAfterIgnored => {
                 "After an HTTP 429 or 503 with a Retry-After of N s, the same client (client id \
                  and GSTIN) called the same API less than N s after the answer left (wall time, \
-                 10 ms tolerance)."
+                 10 ms tolerance). A call that arrived before the answer left is no reaction to \
+                 it and is not counted."
             }
             Check::NoBackoff => {
                 "After a transient failure without Retry-After (5xx, 408, a connection-level \
-                 fault, or a call the client stopped waiting for), a retry of the same document \
-                 or call came under 100 ms after the failure (the first retry of a run may be \
-                 immediate); or over 3 or more consecutive retries no pause was at least 1.5 \
-                 times the first."
+                 fault, or a call the client stopped waiting for: its retry arrived before the \
+                 answer left), a retry of the same document or call came under 100 ms after the \
+                 failure, the first retry of a run excepted (a stale pooled connection is \
+                 commonly retried at once); or over 3 or more consecutive such retries no pause \
+                 was at least 1.5 times the first (an immediate first retry left out). A pause \
+                 runs from the answer, or from the arrival of a call the client stopped waiting \
+                 for."
             }
             Check::UnboundedRetries => {
                 "More than --max-retries (default 10) consecutive failed attempts at the same \
-                 document or call by the same client."
+                 document or call by the same client, whether or not it got through in the end."
             }
             Check::PayloadChangedOnRetry => {
                 "The same document (seller GSTIN, type, number, date) was resent with other \
-                 content (keys, whitespace and number spelling normalised) after a transient \
-                 failure or 1005, when the first may already be registered. Changing the \
+                 content (key order, whitespace and number spelling aside) after a transient \
+                 failure or 1005, when the first attempt may already be registered. Changing an \
                  invoice after a rejection is the fix and is not flagged."
             }
             Check::ReauthEveryCall => {
-                "Logins are at least half of the other calls (at least 5 of them), not \
+                "Logins are at least half of the client's other calls (at least 5 of them), not \
                  counting logins that follow a 1005."
             }
             Check::NoReauthAfter1005 => {
-                "After a 1005 answer the client made another call with no login in between; or \
-                 3 or more 1005 answers in a row (not injected by a fault) although it logged \
-                 in between."
+                "After a 1005 answer the client made another call (arriving after that answer \
+                 left) with no login in between; or 3 or more 1005 answers in a row, each after a \
+                 successful login that followed the one before and none injected by a fault: the \
+                 client logs in but keeps the old token."
             }
             Check::DuplicateNotReconciled => {
-                "After a 2150 duplicate answer, the client sent the same invoice content under \
-                 a new document number; or the answer had no DUPIRN block and the client never \
-                 asked for the original (Get IRN by document for that document, or Get IRN of \
-                 an IRN the journal shows for it). A DUPIRN block is taken as used: its use is \
-                 not visible in the journal."
+                "After a 2150 answer the client sent the same invoice content under a new \
+                 document number; or the answer had no DUPIRN block and no later call with the \
+                 same GSTIN asked for the original (Get IRN by document for that document, or Get \
+                 IRN of an IRN the journal shows for it). A DUPIRN block is taken as used: its \
+                 use cannot be seen in the journal."
             }
             Check::TwoIrnsForOneInvoice => {
                 "Two successful Generate IRN answers for identical invoice content under \
                  different numbers, or for the same document twice."
             }
             Check::LateSubmission => {
-                "An invoice first submitted more than 25 days after its document date (virtual \
-                 time, IST), with under 5 days of the 30-day reporting window left."
+                "An invoice first submitted more than 25 days after its document date (the \
+                 emulator's clock, IST): under 5 days of the 30-day reporting window left."
             }
         }
+    }
+}
+
+// By hand, so the JSON name is `name()` itself (serde's snake case would write
+// `no_reauth_after1005`).
+impl Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
     }
 }
 

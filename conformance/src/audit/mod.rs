@@ -8,25 +8,30 @@
 //! and rate limits switched on, then audit the journal: every call is there, with its
 //! timing, the fault that answered it and the answer.
 //!
-//! How calls are read: [`call`] (what the client got, arrival order), [`fault`] (the
-//! journal's `fault` field; connection-level faults fail a call whatever its HTTP status),
-//! [`document`] (same document, same invoice), [`attempts`] (calls grouped into attempts at
-//! one thing; a retry follows a failed attempt). Wall time spaces retries; virtual time
-//! (the emulator's clock, IST) dates submissions.
+//! # Layout
+//!
+//! How calls are read: `call.rs` (what the client got; calls in order of arrival, since the
+//! journal is in order of completion), `fault.rs` (the journal's `fault` field; a
+//! connection-level fault fails a call whatever its HTTP status), `document.rs` (same
+//! document, same invoice), `attempts.rs` (calls grouped into attempts at one thing; a retry
+//! follows a failed attempt). One file per family of checks: `throttle.rs`, `backoff.rs`,
+//! `payload.rs`, `session.rs`, `duplicate.rs`, `window.rs`; then `summary.rs`, `finding.rs`
+//! and `render.rs` (`audit.json`, `audit.md`). Wall time spaces retries; virtual time (the
+//! emulator's clock, IST) dates submissions.
 //!
 //! # Findings
 //!
 //! | Name | Severity | Rule |
 //! |---|---|---|
-//! | `retry_after_ignored` | error | After an HTTP 429 or 503 with `Retry-After: N`, the same client (client id and GSTIN) called the same API less than N s after the answer left (10 ms tolerance). Calls that arrived before the answer left are not reactions to it. |
-//! | `no_backoff` | error | After a transient failure without `Retry-After` (5xx, 408, a connection-level fault, or a call the client stopped waiting for: its retry arrived before the answer left), a retry of the same document or call came under 100 ms after the failure (the first retry of a run may be immediate: a stale pooled connection is commonly retried at once); or over 3 or more consecutive retries no pause was at least 1.5 times the first (an immediate first retry left out). |
-//! | `unbounded_retries` | error | More than `--max-retries` (default 10) consecutive failed attempts at the same document or call by the same client. |
-//! | `payload_changed_on_retry` | error | The same document (seller GSTIN, type, number, date) resent with other content (keys, whitespace and number spelling normalised) after a transient failure or 1005, when the first attempt may already be registered. Changing an invoice after a rejection is the fix and is not flagged. |
+//! | `retry_after_ignored` | error | After an HTTP 429 or 503 with a Retry-After of N s, the same client (client id and GSTIN) called the same API less than N s after the answer left (wall time, 10 ms tolerance). A call that arrived before the answer left is no reaction to it and is not counted. |
+//! | `no_backoff` | error | After a transient failure without Retry-After (5xx, 408, a connection-level fault, or a call the client stopped waiting for: its retry arrived before the answer left), a retry of the same document or call came under 100 ms after the failure, the first retry of a run excepted (a stale pooled connection is commonly retried at once); or over 3 or more consecutive such retries no pause was at least 1.5 times the first (an immediate first retry left out). A pause runs from the answer, or from the arrival of a call the client stopped waiting for. |
+//! | `unbounded_retries` | error | More than --max-retries (default 10) consecutive failed attempts at the same document or call by the same client, whether or not it got through in the end. |
+//! | `payload_changed_on_retry` | error | The same document (seller GSTIN, type, number, date) was resent with other content (key order, whitespace and number spelling aside) after a transient failure or 1005, when the first attempt may already be registered. Changing an invoice after a rejection is the fix and is not flagged. |
 //! | `reauth_every_call` | warning | Logins are at least half of the client's other calls (at least 5 of them), not counting logins that follow a 1005. |
-//! | `no_reauth_after_1005` | error | After a 1005 answer the client made another call with no login in between; or 3 or more 1005 answers in a row (not injected by a fault) although it logged in between. |
-//! | `duplicate_not_reconciled` | error | After a 2150 answer the client sent the same invoice content under a new number; or the answer had no `DUPIRN` block and the client (same GSTIN) never asked for the original: no Get IRN by document for that document and no Get IRN of an IRN the journal shows for it. A `DUPIRN` block is taken as used, since its use cannot be seen in the journal. |
+//! | `no_reauth_after_1005` | error | After a 1005 answer the client made another call (arriving after that answer left) with no login in between; or 3 or more 1005 answers in a row, each after a successful login that followed the one before and none injected by a fault: the client logs in but keeps the old token. |
+//! | `duplicate_not_reconciled` | error | After a 2150 answer the client sent the same invoice content under a new document number; or the answer had no DUPIRN block and no later call with the same GSTIN asked for the original (Get IRN by document for that document, or Get IRN of an IRN the journal shows for it). A DUPIRN block is taken as used: its use cannot be seen in the journal. |
 //! | `two_irns_for_one_invoice` | error | Two successful Generate IRN answers for identical invoice content under different numbers, or for the same document twice. |
-//! | `late_submission` | warning | An invoice first submitted more than 25 days after its document date (virtual time, IST): under 5 days of the 30-day reporting window left. |
+//! | `late_submission` | warning | An invoice first submitted more than 25 days after its document date (the emulator's clock, IST): under 5 days of the 30-day reporting window left. |
 //!
 //! "Same invoice content" is the request with `DocDtls.No` removed: two genuinely separate
 //! invoices identical in every field but the number (same buyer, date, items and values)

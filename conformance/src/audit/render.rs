@@ -81,13 +81,13 @@ pub fn summary_line(audit: &Audit, written: &Written) -> String {
         "nothing found".to_owned()
     } else {
         format!(
-            "{} finding(s), {errors} error(s) and {warnings} warning(s): {}",
+            "{} finding(s) ({errors} error(s), {warnings} warning(s)): {}",
             audit.findings.len(),
             names.join(", ")
         )
     };
     format!(
-        "irp-conformance audit: {verdict}, in {} calls ({} retries); wrote {} and {}",
+        "irp-conformance audit: {} calls, {} retries: {verdict}; wrote {} and {}",
         audit.summary.calls,
         audit.summary.retries,
         written.json.display(),

@@ -73,8 +73,8 @@ pub(super) fn retry_after_ignored(traffic: &Traffic<'_>) -> Vec<Finding> {
             tally.entries.sort_unstable();
             tally.entries.dedup();
             let message = format!(
-                "{} of {} answers asking to wait were not waited for: entry {answer} asked for \
-                 {wait} s and {} was called again {} later (entry {early})",
+                "did not wait as told after {} of {} answers with Retry-After: entry {answer} \
+                 asked for {wait} s and {} was called again {} later (entry {early})",
                 tally.ignored,
                 tally.told,
                 api.name(),

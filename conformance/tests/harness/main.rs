@@ -16,6 +16,8 @@
 //! - `journal_outcomes`: journal classification on a table of synthetic entries.
 //! - `report_formats`: the five report writers, read back.
 //! - `retry`: `scenarios/retry/` with the client's retry policy, and without it.
+//! - `audit`: `irp-conformance audit` on journal files (`tests/fixtures/audit-*.jsonl`):
+//!   exit codes 0/1/2, `audit.json` and `audit.md`.
 //!
 //! Regression tests are named after what they pin.
 
@@ -26,6 +28,7 @@
     clippy::indexing_slicing
 )]
 
+mod audit;
 mod cli;
 mod generator;
 mod generator_masters;

@@ -215,3 +215,17 @@ fn the_json_and_markdown_carry_the_findings_and_the_rules() {
     }
     assert_eq!(Check::LateSubmission.severity(), Severity::Warning);
 }
+
+#[test]
+fn the_module_doc_states_every_rule_as_audit_md_does() {
+    let doc = include_str!("../mod.rs");
+    for check in Check::ALL {
+        let severity = match check.severity() {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let row = format!("//! | `{}` | {severity} | {} |", check.name(), check.rule());
+        assert!(doc.contains(&row), "the module doc lacks {row}");
+        assert_eq!(serde_json::to_value(check).unwrap(), check.name());
+    }
+}
