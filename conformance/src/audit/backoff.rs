@@ -66,8 +66,6 @@ pub(super) fn no_backoff(traffic: &Traffic<'_>) -> Vec<Finding> {
         if problems.is_empty() {
             continue;
         }
-        entries.sort_unstable();
-        entries.dedup();
         let message = format!(
             "retried after transient failures without backing off: {}",
             problems.join("; ")

@@ -5,7 +5,7 @@
 //! look it up (Get IRN by document); the wrong one is to give the invoice a fresh number
 //! and register it again, which books the same supply twice in GST returns.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{
     Traffic,
@@ -24,6 +24,7 @@ struct Generation<'t, 'a> {
     /// Position in arrival order.
     index: usize,
     call: &'t Call<'a>,
+    caller: Caller,
     key: DocKey,
     /// The invoice without its number ([`content`]).
     content: String,
@@ -40,6 +41,7 @@ fn generations<'t, 'a>(traffic: &'t Traffic<'a>) -> Vec<Generation<'t, 'a>> {
             Some(Generation {
                 index,
                 call,
+                caller: Caller::of(call),
                 key: DocKey::of_invoice(request)?,
                 content: content(request),
             })
@@ -52,24 +54,96 @@ fn irn(call: &Call<'_>) -> Option<String> {
     text(call.entry.data().get("Irn")).filter(|irn| !irn.is_empty())
 }
 
+/// (GSTIN header, document type, number, date) of a lookup, or of a document asked about.
+type Asked = (String, String, String, String);
+
+/// When each document and IRN was last asked for (Get IRN by document, Get IRN), by GSTIN
+/// header, and the IRNs the journal shows for each document.
+struct Lookups<'k> {
+    documents: HashMap<Asked, usize>,
+    irns: HashMap<(String, String), usize>,
+    registered: HashMap<&'k DocKey, Vec<String>>,
+}
+
+impl<'k> Lookups<'k> {
+    fn new(traffic: &Traffic<'_>, generations: &'k [Generation<'_, '_>]) -> Self {
+        let mut lookups = Self {
+            documents: HashMap::new(),
+            irns: HashMap::new(),
+            registered: HashMap::new(),
+        };
+        for (index, call) in traffic.calls.iter().enumerate() {
+            match call.api {
+                Api::GetIrnByDocument => {
+                    if let Some(asked) = DocKey::of_lookup(call) {
+                        let key = (call.gstin(), asked.doc_type, asked.number, asked.date);
+                        lookups.documents.insert(key, index);
+                    }
+                }
+                Api::GetIrn => {
+                    let irn = call.entry.path_tail().to_ascii_lowercase();
+                    lookups.irns.insert((call.gstin(), irn), index);
+                }
+                _ => {}
+            }
+        }
+        for generation in generations
+            .iter()
+            .filter(|g| g.call.outcome == Outcome::Success)
+        {
+            if let Some(irn) = irn(generation.call) {
+                let known = lookups.registered.entry(&generation.key).or_default();
+                known.push(irn.to_ascii_lowercase());
+            }
+        }
+        lookups
+    }
+
+    /// Whether a call with the GSTIN header of `first` asked for its document after it.
+    fn after(&self, first: &Generation<'_, '_>) -> bool {
+        let gstin = first.call.gstin();
+        let key = &first.key;
+        let asked = (
+            gstin.clone(),
+            key.doc_type.clone(),
+            key.number.clone(),
+            key.date.clone(),
+        );
+        let later = |index: Option<&usize>| index.is_some_and(|i| *i > first.index);
+        later(self.documents.get(&asked))
+            || self.registered.get(key).is_some_and(|irns| {
+                irns.iter()
+                    .any(|irn| later(self.irns.get(&(gstin.clone(), irn.clone()))))
+            })
+    }
+}
+
 /// Per caller and document answered 2150: a finding when the invoice went in again under
 /// another number, and one when, without `DUPIRN`, the original was never looked up.
 pub(super) fn duplicate_not_reconciled(traffic: &Traffic<'_>) -> Vec<Finding> {
     let generations = generations(traffic);
-    let mut duplicates: BTreeMap<(Caller, DocKey), Vec<&Generation<'_, '_>>> = BTreeMap::new();
-    for generation in generations.iter().filter(|g| g.call.has_error(DUPLICATE)) {
-        let key = (Caller::of(generation.call), generation.key.clone());
-        duplicates.entry(key).or_default().push(generation);
+    let mut duplicates: BTreeMap<(&Caller, &DocKey), Vec<&Generation<'_, '_>>> = BTreeMap::new();
+    let mut by_content: HashMap<(&Caller, &str), Vec<&Generation<'_, '_>>> = HashMap::new();
+    for generation in &generations {
+        if generation.call.has_error(DUPLICATE) {
+            let key = (&generation.caller, &generation.key);
+            duplicates.entry(key).or_default().push(generation);
+        }
+        let same = (&generation.caller, generation.content.as_str());
+        by_content.entry(same).or_default().push(generation);
     }
+    let lookups = Lookups::new(traffic, &generations);
     let mut findings = Vec::new();
     for ((caller, key), answers) in duplicates {
         let Some(first) = answers.first() else {
             continue;
         };
-        let renumbered: Vec<&Generation<'_, '_>> = generations
-            .iter()
-            .filter(|g| g.index > first.index && Caller::of(g.call) == caller)
-            .filter(|g| g.content == first.content && g.key.number != key.number)
+        let same_content = by_content.get(&(caller, first.content.as_str()));
+        let renumbered: Vec<&Generation<'_, '_>> = same_content
+            .into_iter()
+            .flatten()
+            .filter(|g| g.index > first.index && g.key.number != key.number)
+            .copied()
             .collect();
         if let Some(again) = renumbered.first() {
             let mut entries = vec![first.call.id()];
@@ -82,13 +156,13 @@ pub(super) fn duplicate_not_reconciled(traffic: &Traffic<'_>) -> Vec<Finding> {
             );
             findings.push(Finding::new(
                 Check::DuplicateNotReconciled,
-                &caller,
+                caller,
                 key.to_string(),
                 message,
                 entries,
             ));
         }
-        if answers.iter().any(|g| g.call.has_info("DUPIRN")) || looked_up(traffic, first, &key) {
+        if answers.iter().any(|g| g.call.has_info("DUPIRN")) || lookups.after(first) {
             continue;
         }
         let message = format!(
@@ -99,48 +173,13 @@ pub(super) fn duplicate_not_reconciled(traffic: &Traffic<'_>) -> Vec<Finding> {
         let entries = answers.iter().map(|g| g.call.id()).collect();
         findings.push(Finding::new(
             Check::DuplicateNotReconciled,
-            &caller,
+            caller,
             key.to_string(),
             message,
             entries,
         ));
     }
     findings
-}
-
-/// Whether a call with the same GSTIN header after `first` asked for the document `key`.
-fn looked_up(traffic: &Traffic<'_>, first: &Generation<'_, '_>, key: &DocKey) -> bool {
-    let irns: Vec<String> = traffic
-        .calls
-        .iter()
-        .filter(|c| c.api == Api::GenerateIrn && c.outcome == Outcome::Success)
-        .filter(|c| c.request().and_then(DocKey::of_invoice).as_ref() == Some(key))
-        .filter_map(irn)
-        .collect();
-    let gstin = first.call.gstin();
-    traffic
-        .calls
-        .iter()
-        .skip(first.index + 1)
-        .filter(|c| c.gstin() == gstin)
-        .any(|c| match c.api {
-            Api::GetIrnByDocument => DocKey::of_lookup(c).is_some_and(|asked| {
-                (
-                    asked.doc_type.as_str(),
-                    asked.number.as_str(),
-                    asked.date.as_str(),
-                ) == (
-                    key.doc_type.as_str(),
-                    key.number.as_str(),
-                    key.date.as_str(),
-                )
-            }),
-            Api::GetIrn => {
-                let asked = c.entry.path_tail();
-                irns.iter().any(|irn| irn.eq_ignore_ascii_case(asked))
-            }
-            _ => false,
-        })
 }
 
 /// One finding per invoice content registered under more than one number, and per

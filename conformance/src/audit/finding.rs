@@ -155,7 +155,7 @@ pub struct Finding {
     pub subject: String,
     /// What happened, in a sentence.
     pub message: String,
-    /// The journal entry ids behind it, in order of arrival.
+    /// The journal entry ids behind it, ascending.
     pub entries: Vec<i64>,
 }
 
@@ -166,8 +166,10 @@ impl Finding {
         caller: &super::attempts::Caller,
         subject: impl Into<String>,
         message: impl Into<String>,
-        entries: Vec<i64>,
+        mut entries: Vec<i64>,
     ) -> Self {
+        entries.sort_unstable();
+        entries.dedup();
         Self {
             name: check,
             severity: check.severity(),

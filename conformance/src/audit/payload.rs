@@ -47,9 +47,7 @@ pub(super) fn payload_changed_on_retry(traffic: &Traffic<'_>) -> Vec<Finding> {
         let Some((from, to)) = changes.first().copied() else {
             continue;
         };
-        let mut entries: Vec<i64> = changes.iter().flat_map(|(a, b)| [*a, *b]).collect();
-        entries.sort_unstable();
-        entries.dedup();
+        let entries: Vec<i64> = changes.iter().flat_map(|(a, b)| [*a, *b]).collect();
         let message = format!(
             "resent with other content after a failure that may have registered it \
              ({} time(s); first: entry {from}, then entry {to})",

@@ -113,9 +113,7 @@ pub(super) fn no_reauth_after_1005(traffic: &Traffic<'_>) -> Vec<Finding> {
             stuck.append(&mut streak);
         }
         if let Some((before, after)) = unrenewed.first().copied() {
-            let mut entries: Vec<i64> = unrenewed.iter().flat_map(|(a, b)| [*a, *b]).collect();
-            entries.sort_unstable();
-            entries.dedup();
+            let entries: Vec<i64> = unrenewed.iter().flat_map(|(a, b)| [*a, *b]).collect();
             let message = format!(
                 "called again after 1005 (Invalid Token) without logging in, {} time(s); \
                  first: entry {before}, then entry {after}",

@@ -68,10 +68,8 @@ pub(super) fn retry_after_ignored(traffic: &Traffic<'_>) -> Vec<Finding> {
     }
     tallies
         .into_iter()
-        .filter_map(|((caller, api), mut tally)| {
+        .filter_map(|((caller, api), tally)| {
             let (answer, wait, early, pause) = tally.first?;
-            tally.entries.sort_unstable();
-            tally.entries.dedup();
             let message = format!(
                 "did not wait as told after {} of {} answers with Retry-After: entry {answer} \
                  asked for {wait} s and {} was called again {} later (entry {early})",

@@ -64,8 +64,7 @@ pub(super) fn late_submission(traffic: &Traffic<'_>) -> (Vec<Finding>, Vec<i64>)
                  {WINDOW_DAYS}-day window left ({past} past it); oldest {oldest} days: {subject}",
                 documents.len()
             );
-            let mut entries: Vec<i64> = documents.iter().map(|d| d.1).collect();
-            entries.sort_unstable();
+            let entries: Vec<i64> = documents.iter().map(|d| d.1).collect();
             Finding::new(
                 Check::LateSubmission,
                 &caller,
