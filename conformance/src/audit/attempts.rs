@@ -9,10 +9,12 @@
 //! request: the client's retry, usually. A client that gives up on one document and moves
 //! on makes that guess wrong; the checks that matter most (payload, duplicates) read only
 //! calls whose request is known.
+//!
+//! A call whose next attempt arrived before its answer left was given up on by the client
+//! (a timeout), whatever the answer. Two calls for the same target sent at once (two workers
+//! reading the same GSTIN) look the same way; they are rare for one document.
 
 use std::collections::BTreeMap;
-
-use serde::Serialize;
 
 use super::{
     call::{Call, Outcome},
@@ -21,7 +23,7 @@ use super::{
 use crate::{api::Api, journal::text};
 
 /// Who called: the `client_id` and `Gstin` headers.
-#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) struct Caller {
     /// `client_id` header ("" when absent).
     pub(super) client_id: String,
