@@ -146,32 +146,47 @@ impl<'a> Stream<'a> {
     }
 }
 
-/// The calls (in arrival order) grouped into streams, in order of each stream's first call.
-pub(super) fn streams<'a>(calls: &[Call<'a>]) -> Vec<Stream<'a>> {
+/// Groups `calls` (in arrival order) into streams, in order of each stream's first call,
+/// and settles each call's [`Call::outcome`] as the client saw it, in `calls` too: a call
+/// whose next attempt arrived before its answer left was given up on (a timeout); a
+/// `slow_body` answer was read in full when the client did not try again.
+pub(super) fn streams<'a>(calls: &mut [Call<'a>]) -> Vec<Stream<'a>> {
     let targets = attributed(calls);
     let mut order: Vec<(Caller, Api, Target)> = Vec::new();
-    let mut groups: BTreeMap<(Caller, Api, Target), Vec<Call<'a>>> = BTreeMap::new();
-    for (call, target) in calls.iter().zip(targets) {
+    let mut groups: BTreeMap<(Caller, Api, Target), Vec<usize>> = BTreeMap::new();
+    for (index, (call, target)) in calls.iter().zip(targets).enumerate() {
         let key = (Caller::of(call), call.api, target);
         let group = groups.entry(key.clone()).or_default();
         if group.is_empty() {
             order.push(key);
         }
-        group.push(call.clone());
+        group.push(index);
+    }
+    for indexes in groups.values() {
+        for (position, &index) in indexes.iter().enumerate() {
+            let next = indexes
+                .get(position + 1)
+                .and_then(|&i| calls.get(i))
+                .cloned();
+            let Some(call) = calls.get_mut(index) else {
+                continue;
+            };
+            match next {
+                Some(next) if call.gave_up_on(&next) => call.outcome = Outcome::Transport,
+                None if call.slow_answer() => call.outcome = call.answer,
+                _ => {}
+            }
+        }
     }
     order
         .into_iter()
         .filter_map(|key| {
-            let mut calls = groups.remove(&key)?;
-            let gave_up: Vec<bool> = calls
-                .windows(2)
-                .map(|pair| matches!(pair, [a, b] if a.gave_up_on(b)))
+            let indexes = groups.remove(&key)?;
+            let calls = indexes
+                .iter()
+                .filter_map(|&i| calls.get(i))
+                .cloned()
                 .collect();
-            for (call, gave_up) in calls.iter_mut().zip(gave_up) {
-                if gave_up {
-                    call.outcome = Outcome::Transport;
-                }
-            }
             let (caller, api, target) = key;
             Some(Stream {
                 caller,

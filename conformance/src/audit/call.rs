@@ -60,8 +60,14 @@ pub(super) struct Call<'a> {
     pub(super) wall: Option<OffsetDateTime>,
     /// Arrival, the emulator's clock.
     pub(super) virtual_time: Option<OffsetDateTime>,
-    /// What the client got (the answer as sent; see [`Call::gave_up_on`]).
+    /// What the client got: [`Call::answer`] unless a connection-level fault kept it from
+    /// the client; settled when calls are grouped into attempts (a timeout, a slow body read
+    /// in full).
     pub(super) outcome: Outcome,
+    /// What the answer said, faults aside.
+    pub(super) answer: Outcome,
+    /// The injected fault, if any.
+    pub(super) fault: Option<Fault>,
     /// The wait the answer asked for, seconds.
     pub(super) retry_after: Option<u64>,
 }
@@ -71,12 +77,19 @@ impl<'a> Call<'a> {
     pub(super) fn read(entry: &'a JournalEntry) -> Option<Self> {
         let api = entry.api()?;
         let time = |text: &str| OffsetDateTime::parse(text.trim(), &Rfc3339).ok();
+        let fault = entry.fault.as_deref().and_then(Fault::parse);
+        let answer = answer(entry);
         Some(Self {
             entry,
             api,
             wall: time(&entry.wall_time),
             virtual_time: time(&entry.virtual_time),
-            outcome: outcome(entry),
+            outcome: match &fault {
+                Some(fault) if fault.is_connection_level() => Outcome::Transport,
+                _ => answer,
+            },
+            answer,
+            fault,
             retry_after: entry.retry_after_seconds(),
         })
     }
@@ -107,6 +120,11 @@ impl<'a> Call<'a> {
             self.answered()?
         };
         Some(next.wall? - from)
+    }
+
+    /// Whether a `slow_body` fault dripped the answer out: a patient client reads it all.
+    pub(super) fn slow_answer(&self) -> bool {
+        self.fault.as_ref().is_some_and(|f| f.action == "slow_body")
     }
 
     /// The `client_id` header, trimmed ("" when absent).
@@ -144,10 +162,11 @@ impl<'a> Call<'a> {
     }
 }
 
-fn outcome(entry: &JournalEntry) -> Outcome {
-    let fault = entry.fault.as_deref().and_then(Fault::parse);
+/// What an answer says, from its HTTP status, `Status` and codes.
+fn answer(entry: &JournalEntry) -> Outcome {
     let http = entry.http_status;
-    if fault.is_some_and(|f| f.is_connection_level()) {
+    if http == 0 {
+        // The emulator journals no status when a fault kept every answer from the client.
         Outcome::Transport
     } else if http == 429 {
         Outcome::Throttled

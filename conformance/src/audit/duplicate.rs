@@ -17,7 +17,7 @@ use super::{
 use crate::{api::Api, journal::text};
 
 /// NIC's "Duplicate IRN".
-const DUPLICATE: &str = "2150";
+pub(super) const DUPLICATE: &str = "2150";
 
 /// A Generate IRN call whose request was read.
 struct Generation<'t, 'a> {

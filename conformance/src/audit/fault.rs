@@ -3,7 +3,9 @@
 //!
 //! Connection-level faults are journaled with the HTTP status the server meant to send
 //! (often 200), but the client got a reset, an empty or cut-off body, or nothing: for the
-//! auditor such a call failed, whatever `http_status` says.
+//! auditor such a call failed, whatever `http_status` says. `slow_body` is the exception
+//! that the journal settles: it drips out a whole answer, which a patient client reads, so
+//! it counts as a failure only when the client tried the same thing again (`attempts.rs`).
 
 /// An injected fault or rate-limit refusal, as journaled.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -125,8 +125,8 @@ pub fn audit(entries: &[JournalEntry], options: &Options) -> Audit {
                     .is_some_and(|h| h.trim().eq_ignore_ascii_case(g))
             })
     };
-    let calls = call::calls(entries.iter().filter(wanted));
-    let streams = attempts::streams(&calls);
+    let mut calls = call::calls(entries.iter().filter(wanted));
+    let streams = attempts::streams(&mut calls);
     let traffic = Traffic { calls, streams };
     let mut findings = Vec::new();
     findings.extend(throttle::retry_after_ignored(&traffic));

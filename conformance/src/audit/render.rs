@@ -138,19 +138,20 @@ fn write_markdown(md: &mut String, audit: &Audit) -> std::fmt::Result {
     writeln!(md, "## Summary\n")?;
     writeln!(
         md,
-        "| Calls | Clients | Logins | Retries | Failures | Documents | IRNs | IRN success rate | Age at submission, days (min / median / max) |"
+        "| Calls | Clients | Logins | Retries | Failures | Documents | IRNs | IRN success rate | Documents with an IRN | Age at submission, days (min / median / max) |"
     )?;
-    writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---:|---|")?;
+    writeln!(md, "|---:|---|---:|---:|---:|---:|---:|---:|---:|---|")?;
     writeln!(
         md,
-        "| {} | {} | {} | {} | {} | {} | {} | {rate} | {ages} |\n",
+        "| {} | {} | {} | {} | {} | {} | {} | {rate} | {} | {ages} |\n",
         s.calls,
         cell(&s.clients.join(", ")),
         s.logins,
         s.retries,
         s.failures,
         s.documents,
-        s.irns_generated
+        s.irns_generated,
+        s.documents_with_irn
     )?;
     writeln!(md, "## Findings\n")?;
     if audit.passed {

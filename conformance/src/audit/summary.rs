@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::{Traffic, attempts::Target, call::Outcome};
+use super::{Traffic, attempts::Target, call::Outcome, duplicate::DUPLICATE};
 use crate::api::Api;
 
 /// Counts and rates of the audited calls.
@@ -25,6 +25,9 @@ pub struct Summary {
     pub documents: usize,
     /// Generate IRN calls answered with an IRN.
     pub irns_generated: usize,
+    /// Documents the IRP holds an IRN for, as far as the journal shows: answered with an
+    /// IRN, or with 2150 (registered by an attempt whose answer was lost, or before).
+    pub documents_with_irn: usize,
     /// `irns_generated / documents`, when there was a document.
     pub irn_success_rate: Option<f64>,
     /// Age of invoices at first submission, in days.
@@ -79,6 +82,19 @@ pub(super) fn summarise(traffic: &Traffic<'_>, ages: &[i64]) -> Summary {
         .iter()
         .filter(|c| c.api == Api::GenerateIrn && c.outcome == Outcome::Success)
         .count();
+    let with_irn: BTreeSet<_> = traffic
+        .streams
+        .iter()
+        .filter(|s| {
+            s.calls
+                .iter()
+                .any(|c| c.outcome == Outcome::Success || c.has_error(DUPLICATE))
+        })
+        .filter_map(|s| match &s.target {
+            Target::Document(key) => Some(key),
+            _ => None,
+        })
+        .collect();
     Summary {
         calls: calls.len(),
         clients: clients.into_iter().collect(),
@@ -92,6 +108,7 @@ pub(super) fn summarise(traffic: &Traffic<'_>, ages: &[i64]) -> Summary {
             .count(),
         documents: documents.len(),
         irns_generated,
+        documents_with_irn: with_irn.len(),
         irn_success_rate: (!documents.is_empty())
             .then(|| irns_generated as f64 / documents.len() as f64),
         age_days: Ages::of(ages.to_vec()),

@@ -1,6 +1,8 @@
 //! `irp-conformance audit` end to end on journal files: exit 0 for a client that handles
 //! failures right, 1 for one that does not, 2 when the journal or the output directory is
-//! unusable; `audit.json` and `audit.md` written, one line on the terminal.
+//! unusable; `audit.json` and `audit.md` written, one line on the terminal. And on a live
+//! journal: the harness's own retry policy, through every fault of `scenarios/retry/`,
+//! passes the audit (the auditor does not flag careful behaviour).
 //!
 //! The fixtures (`conformance/tests/fixtures/audit-*.jsonl`) have the emulator's
 //! `journal.jsonl` shape: a clean run with a 503, a reset, a 429 waited out and a duplicate
@@ -12,6 +14,8 @@ use std::{
 };
 
 use serde_json::Value;
+
+use crate::cli::{conformance, json, text};
 
 fn fixture(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -30,15 +34,6 @@ fn audit(journal: &str, out: &Path, extra: &[&str]) -> Output {
         .env_remove("IRP_EMULATOR_ADMIN_TOKEN")
         .output()
         .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn written(out: &Path) -> (Value, String) {
@@ -78,6 +73,7 @@ fn a_client_that_handles_failures_right_passes_with_exit_0() {
     assert_eq!(summary["retries"], 4);
     assert_eq!(summary["documents"], 3);
     assert_eq!(summary["irns_generated"], 2);
+    assert_eq!(summary["documents_with_irn"], 3);
     assert_eq!(
         summary["age_days"],
         serde_json::json!({"min": 3, "median": 3.0, "max": 3})
@@ -166,4 +162,46 @@ fn an_unreadable_journal_or_out_dir_exits_2() {
     let output = audit(&fixture("audit-clean.jsonl"), &file, &[]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(String::from_utf8_lossy(&output.stderr).contains("writing the audit"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_harness_retry_policy_passes_the_audit_through_every_fault_kind() {
+    // An emulator the test owns, so its journal outlives the harness run.
+    let emulator = irp_conformance::local::LocalEmulator::start()
+        .await
+        .unwrap();
+    let target = emulator.base.clone();
+    let run_out = tempfile::tempdir().unwrap();
+    let audit_out = tempfile::tempdir().unwrap();
+    let (run_dir, audit_dir) = (
+        run_out.path().to_str().unwrap().to_owned(),
+        audit_out.path().to_str().unwrap().to_owned(),
+    );
+    let (run, audit) = tokio::task::spawn_blocking(move || {
+        let run = conformance(&[
+            "run",
+            "--scenarios",
+            "scenarios/retry",
+            "--target",
+            &target,
+            "--out",
+            &run_dir,
+        ]);
+        let audit = conformance(&["audit", "--journal", &target, "--out", &audit_dir]);
+        (run, audit)
+    })
+    .await
+    .unwrap();
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run));
+    assert_eq!(audit.status.code(), Some(0), "{}", text(&audit));
+    let audit = json(&audit_out.path().join("audit.json"));
+    let summary = &audit["summary"];
+    // Faults of every kind were met and retried.
+    assert!(summary["retries"].as_u64().unwrap() >= 10, "{summary}");
+    assert!(summary["failures"].as_u64().unwrap() >= 10, "{summary}");
+    assert_eq!(
+        summary["documents_with_irn"], summary["documents"],
+        "{summary}"
+    );
+    emulator.stop().await;
 }

@@ -188,6 +188,8 @@ fn the_summary_counts_calls_logins_retries_documents_and_ages() {
     assert_eq!(summary.logins, 1);
     assert_eq!((summary.retries, summary.failures), (5, 5));
     assert_eq!((summary.documents, summary.irns_generated), (2, 2));
+    assert_eq!(run(&duplicate_good()).summary.documents_with_irn, 2);
+    assert_eq!(run(&unbounded_bad()).summary.documents_with_irn, 0);
     let ages = summary.age_days.unwrap();
     assert_eq!((ages.min, ages.median, ages.max), (1, 1.0, 1));
     let summary = run(&late_good()).summary;
@@ -228,4 +230,25 @@ fn the_module_doc_states_every_rule_as_audit_md_does() {
         assert!(doc.contains(&row), "the module doc lacks {row}");
         assert_eq!(serde_json::to_value(check).unwrap(), check.name());
     }
+}
+
+#[test]
+fn a_slow_body_fails_a_call_only_when_the_client_tried_again() {
+    let slow = |call: super::Call| call.fault_after_commit("slow_body");
+    let read_in_full = journal(vec![at(0).auth(), slow(at(1000).generate("A/1").ok())]);
+    let summary = run(&read_in_full).summary;
+    assert_eq!((summary.irns_generated, summary.failures), (1, 0));
+    let given_up = journal(vec![
+        at(0).auth(),
+        slow(at(1000).generate("A/1").ok()),
+        at(9000).generate("A/1").duplicate(true),
+    ]);
+    let summary = run(&given_up).summary;
+    assert_eq!((summary.irns_generated, summary.retries), (0, 1));
+    // A reset after the commit is a failure whatever the client did next.
+    let reset = journal(vec![
+        at(0).auth(),
+        at(1000).generate("A/1").ok().fault_after_commit("reset"),
+    ]);
+    assert_eq!(run(&reset).summary.failures, 1);
 }
