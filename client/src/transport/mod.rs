@@ -80,17 +80,21 @@ impl Client {
         Ok(answer_of(out, http_status, doc, elapsed))
     }
 
-    /// One send of a call, classified for the retry policy.
+    /// One send of a call, classified for the retry policy; every send of one call carries
+    /// the same `requestid`, so the IRP's logs (and the retry auditor) tie them together.
     async fn attempt(
         &self,
         session: &Session,
         endpoint: &Endpoint,
         payload: Option<&Value>,
+        request_id: &str,
     ) -> Attempt {
-        let out = match request::api_request(&self.portal.caller, session, endpoint, payload) {
+        let mut out = match request::api_request(&self.portal.caller, session, endpoint, payload) {
             Ok(out) => out,
             Err(error) => return Attempt::Answer(Err(error)),
         };
+        out.headers
+            .push(("requestid".to_owned(), request_id.to_owned()));
         let received = match self.send(&out).await {
             Ok(received) => received,
             Err(error) => {

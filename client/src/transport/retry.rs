@@ -16,6 +16,7 @@
 //!   through the DUPIRN block's IRN (Get IRN) or, without it, through Get IRN by document,
 //!   and that answer is returned.
 //! - At most `max_attempts` sends; then the last answer or error is returned.
+//! - Every send of one call carries the same `requestid` header.
 
 use std::time::Duration;
 
@@ -105,9 +106,10 @@ impl Client {
         let mut retries: Vec<String> = Vec::new();
         let mut renewed = false;
         let mut sends = 0;
+        let request_id = format!("{:016x}", rand::random::<u64>());
         loop {
             sends += 1;
-            let attempt = self.attempt(session, endpoint, payload).await;
+            let attempt = self.attempt(session, endpoint, payload, &request_id).await;
             let answer = match attempt {
                 Attempt::Answer(answer) => answer?,
                 Attempt::Transient {

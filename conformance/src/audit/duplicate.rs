@@ -54,6 +54,27 @@ fn irn(call: &Call<'_>) -> Option<String> {
     text(call.entry.data().get("Irn")).filter(|irn| !irn.is_empty())
 }
 
+/// The IRN a document is known to hold after `call`: the one a success gave, or the one a
+/// 2150's `DUPIRN` block names (the registration whose answer the client may never have
+/// seen).
+fn held_irn(call: &Call<'_>) -> Option<String> {
+    if call.outcome == Outcome::Success {
+        return irn(call);
+    }
+    if !call.has_error(DUPLICATE) {
+        return None;
+    }
+    call.entry
+        .response
+        .get("InfoDtls")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|info| info.get("InfCd").and_then(serde_json::Value::as_str) == Some("DUPIRN"))
+        .and_then(|info| text(info.pointer("/Desc/Irn")))
+        .filter(|irn| !irn.is_empty())
+}
+
 /// (GSTIN header, document type, number, date) of a lookup, or of a document asked about.
 type Asked = (String, String, String, String);
 
@@ -182,21 +203,22 @@ pub(super) fn duplicate_not_reconciled(traffic: &Traffic<'_>) -> Vec<Finding> {
     findings
 }
 
-/// One finding per invoice content registered under more than one number, and per
-/// document registered more than once.
+/// One finding per invoice content holding an IRN under more than one number, and per
+/// document registered more than once. A 2150 with a `DUPIRN` block shows its document
+/// holds an IRN even when the answer that registered it was lost (a fault after the
+/// commit, a timeout), so it counts as holding one.
 pub(super) fn two_irns_for_one_invoice(traffic: &Traffic<'_>) -> Vec<Finding> {
     let generations = generations(traffic);
-    let successes = generations
-        .iter()
-        .filter(|g| g.call.outcome == Outcome::Success);
     let mut by_content: BTreeMap<&str, Vec<&Generation<'_, '_>>> = BTreeMap::new();
     let mut by_key: BTreeMap<&DocKey, Vec<&Generation<'_, '_>>> = BTreeMap::new();
-    for generation in successes {
+    for generation in generations.iter().filter(|g| held_irn(g.call).is_some()) {
         by_content
             .entry(generation.content.as_str())
             .or_default()
             .push(generation);
-        by_key.entry(&generation.key).or_default().push(generation);
+        if generation.call.outcome == Outcome::Success {
+            by_key.entry(&generation.key).or_default().push(generation);
+        }
     }
     let mut findings = Vec::new();
     for group in by_content.values() {
@@ -222,7 +244,8 @@ pub(super) fn two_irns_for_one_invoice(traffic: &Traffic<'_>) -> Vec<Finding> {
 fn finding(group: &[&Generation<'_, '_>], message: String) -> Finding {
     let caller = group.last().map(|g| Caller::of(g.call)).unwrap_or_default();
     let subject = group.first().map(|g| g.key.to_string()).unwrap_or_default();
-    let irns: Vec<String> = group.iter().filter_map(|g| irn(g.call)).collect();
+    let mut irns: Vec<String> = group.iter().filter_map(|g| held_irn(g.call)).collect();
+    irns.dedup();
     let message = if irns.is_empty() {
         message
     } else {

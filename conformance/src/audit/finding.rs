@@ -121,8 +121,9 @@ impl Check {
                  use cannot be seen in the journal."
             }
             Check::TwoIrnsForOneInvoice => {
-                "Two successful Generate IRN answers for identical invoice content under \
-                 different numbers, or for the same document twice."
+                "Identical invoice content holding IRNs under different numbers (a successful \
+                 Generate IRN, or a 2150 whose DUPIRN block names the IRN an unseen answer \
+                 gave), or two successful Generate IRN answers for the same document."
             }
             Check::LateSubmission => {
                 "An invoice first submitted more than 25 days after its document date (the \

@@ -30,7 +30,7 @@
 //! | `reauth_every_call` | warning | Logins are at least half of the client's other calls (at least 5 of them), not counting logins that follow a 1005. |
 //! | `no_reauth_after_1005` | error | After a 1005 answer the client made another call (arriving after that answer left) with no login in between; or 3 or more 1005 answers in a row, each after a successful login that followed the one before and none injected by a fault: the client logs in but keeps the old token. |
 //! | `duplicate_not_reconciled` | error | After a 2150 answer the client sent the same invoice content under a new document number; or the answer had no DUPIRN block and no later call with the same GSTIN asked for the original (Get IRN by document for that document, or Get IRN of an IRN the journal shows for it). A DUPIRN block is taken as used: its use cannot be seen in the journal. |
-//! | `two_irns_for_one_invoice` | error | Two successful Generate IRN answers for identical invoice content under different numbers, or for the same document twice. |
+//! | `two_irns_for_one_invoice` | error | Identical invoice content holding IRNs under different numbers (a successful Generate IRN, or a 2150 whose DUPIRN block names the IRN an unseen answer gave), or two successful Generate IRN answers for the same document. |
 //! | `late_submission` | warning | An invoice first submitted more than 25 days after its document date (the emulator's clock, IST): under 5 days of the 30-day reporting window left. |
 //!
 //! "Same invoice content" is the request with `DocDtls.No` removed: two genuinely separate

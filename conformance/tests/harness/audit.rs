@@ -104,7 +104,9 @@ fn a_retry_storm_is_graded_with_exit_1() {
             "retry_after_ignored",
             "no_backoff",
             "reauth_every_call",
-            "duplicate_not_reconciled"
+            "duplicate_not_reconciled",
+            // The renumbered invoice holds a second IRN beside the one DUPIRN named.
+            "two_irns_for_one_invoice"
         ]
     );
     let renumbered = json["findings"]

@@ -16,6 +16,8 @@
 //! - `journal_outcomes`: journal classification on a table of synthetic entries.
 //! - `report_formats`: the five report writers, read back.
 //! - `retry`: `scenarios/retry/` with the client's retry policy, and without it.
+//! - `lost_answer`: an IRN committed and its answer lost; the reconciling client passes
+//!   the audit, the one that registers again under a new number is flagged.
 //! - `audit`: `irp-conformance audit` on journal files (`tests/fixtures/audit-*.jsonl`):
 //!   exit codes 0/1/2, `audit.json` and `audit.md`.
 //!
@@ -34,6 +36,7 @@ mod generator;
 mod generator_masters;
 mod journal;
 mod journal_outcomes;
+mod lost_answer;
 mod qr;
 mod report_formats;
 mod retry;

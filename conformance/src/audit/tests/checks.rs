@@ -40,6 +40,8 @@ const CASES: &[(Check, Journal, bool)] = &[
     ),
     (Check::DuplicateNotReconciled, duplicate_good, false),
     (Check::TwoIrnsForOneInvoice, two_irns_bad, true),
+    // The first IRN is seen only in the 2150's DUPIRN block: its answer was lost.
+    (Check::TwoIrnsForOneInvoice, duplicate_bad_renumbered, true),
     (Check::TwoIrnsForOneInvoice, two_irns_bad_same_number, true),
     (Check::TwoIrnsForOneInvoice, two_irns_good, false),
     (Check::LateSubmission, late_bad, true),

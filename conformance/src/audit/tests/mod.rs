@@ -129,6 +129,14 @@ impl Call {
         let mut call = self.rejected(&["2150"]);
         if dupirn {
             call.0.info_codes = vec!["DUPIRN".to_owned()];
+            call.0.response = serde_json::json!({
+                "Status": 0,
+                "ErrorDetails": [{"ErrorCode": "2150", "ErrorMessage": "Duplicate IRN"}],
+                "InfoDtls": [{"InfCd": "DUPIRN", "Desc": {
+                    "AckNo": 112610000000001_u64,
+                    "AckDt": "2026-03-31 10:00:01",
+                    "Irn": "9f".repeat(32)}}],
+            });
         }
         call
     }
