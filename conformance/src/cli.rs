@@ -51,9 +51,11 @@ struct RunArgs {
     /// emulator profile.
     #[arg(long)]
     profile: Option<PathBuf>,
-    /// Scenario directory (searched recursively).
-    #[arg(long, default_value = "scenarios/onboarding")]
-    scenarios: PathBuf,
+    /// Scenario directory (searched recursively), or `builtin:<suite>` for a suite compiled
+    /// into the binary (`onboarding`, `emulator`, `retry`). Default: `scenarios/onboarding`
+    /// when it exists under the current directory, else `builtin:onboarding`.
+    #[arg(long)]
+    scenarios: Option<String>,
     /// Run only scenarios whose name or a tag matches this regular expression.
     #[arg(long)]
     filter: Option<String>,
@@ -69,6 +71,11 @@ struct RunArgs {
     /// Also fail (exit 1) when a per-API minimum of NIC's report is not met.
     #[arg(long)]
     require_minimums: bool,
+    /// Admin token of an emulator started with one (its control namespace, used for keys,
+    /// the clock and fault steps, answers others only from loopback); default: the
+    /// profile's `admin_token`.
+    #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
+    admin_token: Option<String>,
     /// Sends per call under the client's retry policy (backoff with jitter, Retry-After,
     /// a 2150 after a lost answer reconciled); 1 turns retries off.
     #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -116,6 +123,45 @@ struct AuditArgs {
     out: PathBuf,
 }
 
+/// The scenario source of `run`: the one given, else the repository's onboarding suite when
+/// run from a checkout, else the built-in copy.
+fn scenario_source(given: Option<&str>) -> String {
+    const IN_CHECKOUT: &str = "scenarios/onboarding";
+    match given {
+        Some(source) => source.to_owned(),
+        None if std::path::Path::new(IN_CHECKOUT).is_dir() => IN_CHECKOUT.to_owned(),
+        None => format!("{}onboarding", scenario::BUILTIN_PREFIX),
+    }
+}
+
+/// Fails early, before any call, when `out` cannot take the report files.
+fn check_writable(out: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
+    let probe = out.join(".irp-conformance-write-check");
+    std::fs::write(&probe, b"")
+        .with_context(|| format!("--out {}: cannot write there", out.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    Ok(())
+}
+
+/// An error and its causes, each said once: a cause whose text the message before already
+/// holds (errors that print their source) is skipped.
+fn causes_once(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
 /// Parses the command line, runs, and maps the result to the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -133,7 +179,7 @@ pub fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("irp-conformance: error: {e:#}");
+            eprintln!("irp-conformance: error: {}", causes_once(&e));
             ExitCode::from(2)
         }
     }
@@ -169,8 +215,12 @@ fn select(loaded: Vec<Loaded>, filter: Option<&str>) -> anyhow::Result<Vec<Loade
 }
 
 async fn run(args: RunArgs) -> anyhow::Result<bool> {
-    let profile = load_profile(args.profile.as_ref())?;
-    let loaded = select(scenario::load_dir(&args.scenarios)?, args.filter.as_deref())?;
+    let mut profile = load_profile(args.profile.as_ref())?;
+    if let Some(token) = &args.admin_token {
+        profile.admin_token = Some(token.clone());
+    }
+    let source = scenario_source(args.scenarios.as_deref());
+    let loaded = select(scenario::load(&source)?, args.filter.as_deref())?;
     if args.list {
         for l in &loaded {
             let s = &l.scenario;
@@ -186,6 +236,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         return Ok(true);
     }
     anyhow::ensure!(!loaded.is_empty(), "no scenario matches the filter");
+    check_writable(&args.out)?;
     let (base, local) = match args.target.clone().or_else(|| profile.base_url.clone()) {
         Some(base) => (base, None),
         None => {
@@ -226,7 +277,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     header.target = base;
     header.source = format!(
         "irp-conformance run --scenarios {}{}",
-        args.scenarios.display(),
+        source,
         args.filter
             .as_deref()
             .map(|f| format!(" --filter {f}"))

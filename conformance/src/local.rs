@@ -27,9 +27,13 @@ impl LocalEmulator {
 
     /// Starts the emulator on `clock` (tests freeze it).
     pub async fn start_at(clock: Clock) -> Result<Self, LocalError> {
+        Self::start_with(Settings::default(), clock).await
+    }
+
+    /// Starts the emulator with `settings` on `clock`.
+    pub async fn start_with(settings: Settings, clock: Clock) -> Result<Self, LocalError> {
         let keys = KeySet::embedded().map_err(|e| LocalError(e.to_string()))?;
-        let state = AppState::new(Settings::default(), keys, clock)
-            .map_err(|e| LocalError(e.to_string()))?;
+        let state = AppState::new(settings, keys, clock).map_err(|e| LocalError(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| LocalError(e.to_string()))?;

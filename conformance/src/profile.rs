@@ -73,6 +73,10 @@ pub struct Profile {
     /// Header fields of the report (GSTINs, user ids and dates are filled in by the run).
     #[serde(default)]
     pub report: Header,
+    /// The admin token of an emulator started with `--admin-token` (its control namespace
+    /// answers others only from loopback); `--admin-token` overrides it.
+    #[serde(default)]
+    pub admin_token: Option<String>,
 }
 
 fn timeout() -> u64 {

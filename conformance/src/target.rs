@@ -57,13 +57,19 @@ impl Target {
                 base: base.clone(),
                 source,
             })?;
-        let health = probe(&http, &format!("{base}/__emulator__/health"))
+        let token = profile.admin_token.as_deref();
+        let health = probe(&http, &format!("{base}/__emulator__/health"), token)
             .await
             .map_err(|source| TargetError::Unreachable {
                 base: base.clone(),
                 source,
             })?;
-        let control = health.as_ref().is_some_and(|h| at(h, "/status") == "ok");
+        // Health answers anyone; the rest of the control namespace only loopback callers or
+        // the admin token, so the clock says whether control steps can run.
+        let control = health.as_ref().is_some_and(|h| at(h, "/status") == "ok")
+            && probe(&http, &format!("{base}/__emulator__/clock"), token)
+                .await
+                .is_ok_and(|clock| clock.is_some());
         let today = health
             .as_ref()
             .and_then(|h| at(h, "/now").as_str())
@@ -78,13 +84,19 @@ impl Target {
             .unwrap_or_else(|| OffsetDateTime::now_utc().to_offset(IST).date());
         let needs_fetch = profile.auth_public_key == FETCH || profile.signing_certificate == FETCH;
         let sandbox = if needs_fetch {
-            probe(&http, &format!("{base}/__emulator__/sandbox"))
+            probe(&http, &format!("{base}/__emulator__/sandbox"), token)
                 .await
                 .ok()
                 .flatten()
                 .ok_or_else(|| {
+                    let hint = if token.is_none() {
+                        " (for an emulator started with an admin token, pass it with \
+                         --admin-token)"
+                    } else {
+                        ""
+                    };
                     TargetError::Key(format!(
-                        "the profile says `fetch` but {base}/__emulator__/sandbox does not answer; \
+                        "the profile says `fetch` but {base}/__emulator__/sandbox does not answer{hint}; \
                          give PEM paths for auth_public_key and signing_certificate"
                     ))
                 })?
@@ -119,6 +131,7 @@ impl Target {
                 base,
                 caller: Caller::new(&profile.client_id, &profile.client_secret),
                 auth_public,
+                admin_token: profile.admin_token.clone(),
             },
             verifier,
             control,
@@ -134,9 +147,18 @@ impl Target {
     }
 }
 
-/// GETs `url`: `Ok(None)` when it answers but not with JSON 200, `Err` when it does not answer.
-async fn probe(http: &reqwest::Client, url: &str) -> Result<Option<Value>, reqwest::Error> {
-    let response = http.get(url).send().await?;
+/// GETs `url` (with the admin token, if any): `Ok(None)` when it answers but not with JSON
+/// 200, `Err` when it does not answer.
+async fn probe(
+    http: &reqwest::Client,
+    url: &str,
+    admin_token: Option<&str>,
+) -> Result<Option<Value>, reqwest::Error> {
+    let mut request = http.get(url);
+    if let Some(token) = admin_token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
     if !response.status().is_success() {
         return Ok(None);
     }

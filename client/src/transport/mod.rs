@@ -28,6 +28,9 @@ pub struct Portal {
     pub caller: Caller,
     /// The RSA key credentials are encrypted with (NIC's published public key).
     pub auth_public: RsaPublicKey,
+    /// The emulator's admin token, sent as `Authorization: Bearer` on control requests
+    /// (an emulator started with `--admin-token` refuses them otherwise).
+    pub admin_token: Option<String>,
 }
 
 /// A client of one IRP over HTTP(S).
@@ -148,13 +151,19 @@ impl Client {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Answer, ClientError> {
+        let headers = self
+            .portal
+            .admin_token
+            .iter()
+            .map(|token| ("Authorization".to_owned(), format!("Bearer {token}")))
+            .collect();
         let out = Outgoing {
             endpoint: Endpoint {
                 method,
                 path: format!("/__emulator__{path}"),
                 ewb_system: false,
             },
-            headers: Vec::new(),
+            headers,
             body: body.cloned(),
             shown: body.cloned().unwrap_or(Value::Null),
         };

@@ -52,6 +52,54 @@ pub struct Loaded {
     pub scenario: Scenario,
 }
 
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_scenarios.rs"));
+}
+
+/// The prefix of a built-in suite's name (`builtin:onboarding`).
+pub const BUILTIN_PREFIX: &str = "builtin:";
+
+/// The suites compiled into the binary (`onboarding`, `emulator`, `retry`, …).
+pub fn builtin_suites() -> Vec<&'static str> {
+    let mut suites: Vec<&str> = builtin::BUILTIN
+        .iter()
+        .filter_map(|(path, _)| path.split_once('/').map(|(suite, _)| suite))
+        .collect();
+    suites.dedup();
+    suites
+}
+
+/// Loads the built-in suite `suite` (a copy of `scenarios/<suite>/` made at build time).
+pub fn load_builtin(suite: &str) -> Result<Vec<Loaded>, ScenarioError> {
+    let name = format!("{BUILTIN_PREFIX}{suite}");
+    let prefix = format!("{suite}/");
+    let texts: Vec<(PathBuf, String)> = builtin::BUILTIN
+        .iter()
+        .filter(|(path, _)| path.starts_with(&prefix))
+        .map(|(path, text)| {
+            (
+                PathBuf::from(format!("{BUILTIN_PREFIX}{path}")),
+                (*text).to_owned(),
+            )
+        })
+        .collect();
+    if texts.is_empty() {
+        return Err(ScenarioError::Empty(format!(
+            "{name} (built-in suites: {})",
+            builtin_suites().join(", ")
+        )));
+    }
+    parse_all(&name, texts)
+}
+
+/// Loads `source`: `builtin:<suite>`, or every `*.json` under a directory.
+pub fn load(source: &str) -> Result<Vec<Loaded>, ScenarioError> {
+    match source.strip_prefix(BUILTIN_PREFIX) {
+        Some(suite) => load_builtin(suite),
+        None => load_dir(Path::new(source)),
+    }
+}
+
 /// Loads every `*.json` under `dir` (recursively), sorted by path.
 pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, ScenarioError> {
     let mut paths = Vec::new();
@@ -60,16 +108,26 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, ScenarioError> {
         return Err(ScenarioError::Empty(dir.display().to_string()));
     }
     paths.sort();
-    let parser = Parser::new();
-    let loaded = paths
+    let texts = paths
         .into_iter()
         .map(|path| {
-            let shown = path.display().to_string();
             let text = std::fs::read_to_string(&path).map_err(|source| ScenarioError::Io {
-                path: shown.clone(),
+                path: path.display().to_string(),
                 source,
             })?;
-            let scenario = parser.parse(&text, &shown)?;
+            Ok((path, text))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    parse_all(&dir.display().to_string(), texts)
+}
+
+/// Parses `texts` (path, text) of one suite named `suite`; names must be unique.
+fn parse_all(suite: &str, texts: Vec<(PathBuf, String)>) -> Result<Vec<Loaded>, ScenarioError> {
+    let parser = Parser::new();
+    let loaded = texts
+        .into_iter()
+        .map(|(path, text)| {
+            let scenario = parser.parse(&text, &path.display().to_string())?;
             Ok(Loaded { path, scenario })
         })
         .collect::<Result<Vec<_>, _>>()?;
@@ -77,7 +135,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Loaded>, ScenarioError> {
     names.sort_unstable();
     if let Some(pair) = names.windows(2).find(|w| w.first() == w.get(1)) {
         return Err(ScenarioError::Invalid {
-            path: dir.display().to_string(),
+            path: suite.to_owned(),
             problems: vec![format!(
                 "two scenarios are named `{}`",
                 pair.first().copied().unwrap_or_default()

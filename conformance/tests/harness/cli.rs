@@ -319,3 +319,98 @@ async fn the_journal_of_a_run_reports_the_counts_the_run_sent() {
     );
     assert!(journal_out.path().join("test-summary-report.xlsx").exists());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_reaches_an_emulator_started_with_an_admin_token_only_with_it() {
+    let settings = irp_emulator::config::Settings {
+        admin_token: Some("s3cret-admin".into()),
+        ..irp_emulator::config::Settings::default()
+    };
+    let emulator = irp_conformance::local::LocalEmulator::start_with(
+        settings,
+        irp_emulator::clock::Clock::system(),
+    )
+    .await
+    .unwrap();
+    let base = emulator.base.clone();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap().to_owned();
+    let (without, with) = tokio::task::spawn_blocking(move || {
+        let args = |extra: &[&str]| {
+            let mut args = vec![
+                "run",
+                "--scenarios",
+                "scenarios/emulator",
+                "--target",
+                &base,
+                "--out",
+                &dir,
+            ];
+            args.extend_from_slice(extra);
+            conformance(&args)
+        };
+        (args(&[]), args(&["--admin-token", "s3cret-admin"]))
+    })
+    .await
+    .unwrap();
+    assert_eq!(without.status.code(), Some(2), "{}", text(&without));
+    assert!(
+        String::from_utf8_lossy(&without.stderr).contains("--admin-token"),
+        "{}",
+        text(&without)
+    );
+    assert_eq!(with.status.code(), Some(0), "{}", text(&with));
+    let report = json(&out.path().join("report.json"));
+    let skipped: u64 = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["skipped"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(skipped, 0, "the clock steps ran: {report}");
+    emulator.stop().await;
+}
+
+/// Outside a checkout the built-in suites are used; an unwritable `--out` stops the run
+/// before any call; a cause is printed once.
+#[test]
+fn run_works_outside_the_repository_and_fails_early_and_once() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let from = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_irp-conformance"))
+            .args(args)
+            .current_dir(elsewhere.path())
+            .output()
+            .unwrap()
+    };
+    let listed = from(&["run", "--list"]);
+    assert_eq!(listed.status.code(), Some(0), "{}", text(&listed));
+    let stdout = String::from_utf8_lossy(&listed.stdout);
+    assert!(stdout.starts_with("auth_login\t"), "{stdout}");
+    let retry = from(&["run", "--list", "--scenarios", "builtin:retry"]);
+    assert_eq!(
+        String::from_utf8_lossy(&retry.stdout).lines().count(),
+        17,
+        "{}",
+        text(&retry)
+    );
+
+    // A file where the output directory should be: refused before the target is touched
+    // (the target is unreachable, and that is not what the error says).
+    let file = elsewhere.path().join("taken");
+    std::fs::write(&file, "").unwrap();
+    let refused = from(&[
+        "run",
+        "--target",
+        "http://127.0.0.1:1",
+        "--out",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--out") && !stderr.contains("unreachable"), "{stderr}");
+
+    let missing = from(&["run", "--profile", "nope.toml"]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+}

@@ -197,6 +197,7 @@ impl Replayer {
             base: format!("http://{}", app.addr),
             caller: caller(),
             auth_public: auth_public_key(),
+            admin_token: None,
         };
         let client = Client::new(portal, Duration::from_secs(60)).unwrap();
         Self { _app: app, client }
