@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Runs the Python example client against the emulator at IRP_BASE_URL.
+set -euo pipefail
+cd "$(dirname "$0")"
+: "${IRP_BASE_URL:?set IRP_BASE_URL to the emulator, e.g. http://127.0.0.1:8080}"
+if ! python3 -c 'import requests, cryptography' 2>/dev/null; then
+  echo "FAIL the Python example needs requests and cryptography: pip install requests cryptography" >&2
+  exit 1
+fi
+exec python3 client.py
