@@ -144,19 +144,22 @@ public class Client {
             try {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new Failed(what + ": cannot reach " + request.uri() + ": " + e);
+                throw new Failed(what + ": cannot reach " + request.uri() + ": " + e.getClass().getSimpleName()
+                        + (e.getMessage() == null ? "" : ": " + e.getMessage()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new Failed(what + ": interrupted");
             }
             String text = response.body();
+            String snippet = text.replaceAll("\\s+", " "); // the start of an unexpected answer, on one line
+            snippet = snippet.substring(0, Math.min(300, snippet.length()));
             if (response.statusCode() != 200) {
-                throw new Failed(what + ": HTTP " + response.statusCode() + ": " + text.substring(0, Math.min(300, text.length())));
+                throw new Failed(what + ": HTTP " + response.statusCode() + ": " + snippet);
             }
             try {
                 return Json.object(Json.parse(text));
             } catch (IllegalArgumentException e) {
-                throw new Failed(what + ": the answer is not a JSON object: " + e.getMessage());
+                throw new Failed(what + ": the answer is not a JSON object (" + e.getMessage() + "): " + snippet);
             }
         }
 

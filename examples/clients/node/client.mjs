@@ -85,11 +85,12 @@ async function http(method, url, headers, body, what) {
     throw new Failed(`${what}: cannot reach ${url}: ${e.cause?.message ?? e.message}`);
   }
   const text = await response.text();
-  if (response.status !== 200) throw new Failed(`${what}: HTTP ${response.status}: ${text.slice(0, 300)}`);
+  const snippet = text.replace(/\s+/g, ' ').slice(0, 300); // the start of an unexpected answer, on one line
+  if (response.status !== 200) throw new Failed(`${what}: HTTP ${response.status}: ${snippet}`);
   try {
     return JSON.parse(text);
   } catch {
-    throw new Failed(`${what}: the answer is not JSON: ${text.slice(0, 300)}`);
+    throw new Failed(`${what}: the answer is not JSON: ${snippet}`);
   }
 }
 

@@ -100,6 +100,22 @@ def verify_jws(jws, certificate):
 # --- The IRP's envelope -----------------------------------------------------------------
 
 
+def snippet(text):
+    """The start of an unexpected answer, on one line."""
+    return " ".join(text.split())[:300]
+
+
+def answer_json(response, what):
+    """The JSON of an HTTP 200 answer; anything else fails the step."""
+    if response.status_code != 200:
+        raise Failed(f"{what}: HTTP {response.status_code}: {snippet(response.text)}")
+    try:
+        return response.json()
+    except ValueError:
+        raise Failed(f"{what}: the answer is not JSON: {snippet(response.text)}") from None
+
+
+
 class Irp:
     def __init__(self, base_url, sandbox):
         self.base_url = base_url.rstrip("/")
@@ -124,9 +140,7 @@ class Irp:
 
     @staticmethod
     def envelope(response, what):
-        if response.status_code != 200:
-            raise Failed(f"{what}: HTTP {response.status_code}: {response.text[:300]}")
-        body = response.json()
+        body = answer_json(response, what)
         if body.get("Status") != 1:
             raise Failed(f"{what}: Status {body.get('Status')}, ErrorDetails {body.get('ErrorDetails')}")
         return body
@@ -205,8 +219,7 @@ def run(base_url):
         sandbox = requests.get(f"{base_url}/__emulator__/sandbox", timeout=TIMEOUT)
     except requests.RequestException as e:
         raise Failed(f"cannot reach the emulator at {base_url}: {e}") from None
-    check(sandbox.status_code == 200, f"sandbox: HTTP {sandbox.status_code}: {sandbox.text[:300]}")
-    sandbox = sandbox.json()
+    sandbox = answer_json(sandbox, "sandbox")
     certificate = x509.load_pem_x509_certificate(sandbox["signing_certificate_pem"].encode("ascii"))
     step(f"sandbox: client {sandbox['client_id']}, {len(sandbox['users'])} users, certificate kid {sandbox['signing_kid']}")
 
@@ -288,8 +301,7 @@ def run(base_url):
             json={"action": "CANEWB", "data": base64.b64encode(sealed).decode("ascii")},
             timeout=TIMEOUT,
         )
-        check(response.status_code == 200, f"cancel e-way bill: HTTP {response.status_code}: {response.text[:300]}")
-        body = response.json()
+        body = answer_json(response, "cancel e-way bill")
         if body.get("status") != "1":
             raise Failed(f"cancel e-way bill: {base64.b64decode(body.get('error') or '').decode('utf-8', 'replace')}")
         answer = json.loads(aes_decrypt(irp.sek, base64.b64decode(body["data"])))
