@@ -28,7 +28,10 @@ fn sample_invoices() -> Vec<(String, Value)> {
             let text = std::fs::read_to_string(&path).unwrap();
             let invoice = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{}: not JSON: {e}", path.display()));
-            (path.file_name().unwrap().to_string_lossy().into_owned(), invoice)
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                invoice,
+            )
         })
         .collect()
 }
@@ -70,12 +73,20 @@ async fn every_sample_is_accepted(clock: Clock) {
         assert_eq!(data["Status"], "ACT", "{name}");
         assert_eq!(data["Irn"].as_str().unwrap().len(), 64, "{name}");
         let with_ewb = invoice.get("EwbDtls").is_some();
-        assert_eq!(data["EwbNo"].is_u64(), with_ewb, "{name}: EwbNo {}", data["EwbNo"]);
+        assert_eq!(
+            data["EwbNo"].is_u64(),
+            with_ewb,
+            "{name}: EwbNo {}",
+            data["EwbNo"]
+        );
 
         // The same document again is a duplicate: clients need a fresh number per run.
         let again = oneshot(&state, authed_post(&session, GENERATE, &invoice)).await;
         again.assert_error("2150");
-        assert_eq!(again.body["InfoDtls"][0]["Desc"]["Irn"], data["Irn"], "{name}");
+        assert_eq!(
+            again.body["InfoDtls"][0]["Desc"]["Irn"], data["Irn"],
+            "{name}"
+        );
     }
 }
 
