@@ -51,6 +51,8 @@ public class Client {
 
     /** A step or a check did not pass. */
     static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Failed(String message) {
             super(message);
         }
@@ -102,17 +104,18 @@ public class Client {
         String[] parts = jws.split("\\.");
         check(parts.length == 3, "a JWS has three dot-separated parts");
         Base64.Decoder b64url = Base64.getUrlDecoder();
-        Map<String, Object> header = Json.object(Json.parse(new String(b64url.decode(parts[0]), StandardCharsets.UTF_8)));
+        Map<String, Object> header = Json.parseObject(utf8(b64url.decode(parts[0])));
         check("RS256".equals(header.get("alg")), "JWS alg is RS256, got " + header.get("alg"));
         // kid = upper-case hex SHA-1 of the certificate (DER), as NIC publishes it.
         String thumbprint = HexFormat.of().withUpperCase()
                 .formatHex(MessageDigest.getInstance("SHA-1").digest(certificate.getEncoded()));
-        check(thumbprint.equals(header.get("kid")), "JWS kid " + header.get("kid") + " is the certificate's " + thumbprint);
+        check(thumbprint.equals(header.get("kid")),
+                "JWS kid " + header.get("kid") + " is the certificate's " + thumbprint);
         Signature verifier = Signature.getInstance("SHA256withRSA");
         verifier.initVerify(certificate.getPublicKey());
         verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
         check(verifier.verify(b64url.decode(parts[2])), "JWS signature does not verify with the signing certificate");
-        return Json.object(Json.parse(new String(b64url.decode(parts[1]), StandardCharsets.UTF_8)));
+        return Json.parseObject(utf8(b64url.decode(parts[1])));
     }
 
     // --- The IRP's envelope ---------------------------------------------------------------
@@ -157,7 +160,7 @@ public class Client {
                 throw new Failed(what + ": HTTP " + response.statusCode() + ": " + snippet);
             }
             try {
-                return Json.object(Json.parse(text));
+                return Json.parseObject(text);
             } catch (IllegalArgumentException e) {
                 throw new Failed(what + ": the answer is not a JSON object (" + e.getMessage() + "): " + snippet);
             }
@@ -165,7 +168,8 @@ public class Client {
 
         static Map<String, Object> envelope(Map<String, Object> body, String what) throws Failed {
             if (!Json.numberIs(body.get("Status"), 1)) {
-                throw new Failed(what + ": Status " + body.get("Status") + ", ErrorDetails " + Json.write(body.get("ErrorDetails")));
+                throw new Failed(what + ": Status " + body.get("Status")
+                        + ", ErrorDetails " + Json.write(body.get("ErrorDetails")));
             }
             return body;
         }
@@ -184,10 +188,11 @@ public class Client {
         /** {@code Data} of a success answer: base64 of AES-ECB(SEK, JSON text). */
         Map<String, Object> openData(Map<String, Object> body) throws GeneralSecurityException {
             byte[] plain = aesDecrypt(sek, Base64.getDecoder().decode((String) body.get("Data")));
-            return Json.object(Json.parse(new String(plain, StandardCharsets.UTF_8)));
+            return Json.parseObject(utf8(plain));
         }
 
-        Map<String, Object> auth(String gstin, String username, String password) throws Failed, GeneralSecurityException {
+        Map<String, Object> auth(String gstin, String username, String password)
+                throws Failed, GeneralSecurityException {
             byte[] appKey = new byte[32];
             RANDOM.nextBytes(appKey);
             Map<String, Object> credentials = new LinkedHashMap<>();
@@ -223,7 +228,8 @@ public class Client {
         Map<String, Object> post(String path, Object payload, String what) throws Failed, GeneralSecurityException {
             byte[] sealed = aesEncrypt(sek, Json.write(payload).getBytes(StandardCharsets.UTF_8));
             String body = Json.write(Map.of("Data", Base64.getEncoder().encodeToString(sealed)));
-            return openData(envelope(send(http, request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build(), what), what));
+            HttpRequest request = request(path).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            return openData(envelope(send(http, request, what), what));
         }
     }
 
@@ -245,22 +251,31 @@ public class Client {
         return String.format("%d-%02d", start, (start + 1) % 100);
     }
 
+    static String utf8(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
     static String sha256Hex(String text) throws GeneralSecurityException {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest);
     }
 
     static void run(String baseUrl) throws Failed, GeneralSecurityException, IOException {
         // 1. Configuration from the emulator's control namespace.
-        HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
-        Map<String, Object> sandbox = Irp.send(plain,
-                HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator__/sandbox")).timeout(TIMEOUT).GET().build(), "sandbox");
+        HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpRequest configuration = HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator__/sandbox"))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
+        Map<String, Object> sandbox = Irp.send(plain, configuration, "sandbox");
         X509Certificate certificate = certificate((String) sandbox.get("signing_certificate_pem"));
         List<Object> users = Json.array(sandbox.get("users"));
-        step("sandbox: client " + sandbox.get("client_id") + ", " + users.size() + " users, certificate kid " + sandbox.get("signing_kid"));
+        step("sandbox: client " + sandbox.get("client_id") + ", " + users.size() + " users, certificate kid "
+                + sandbox.get("signing_kid"));
 
         String invoicePath = Objects.requireNonNullElse(System.getenv("IRP_INVOICE"), "");
         Path path = invoicePath.isEmpty() ? defaultInvoice() : Path.of(invoicePath);
-        Map<String, Object> invoice = Json.object(Json.parse(Files.readString(path)));
+        Map<String, Object> invoice = Json.parseObject(Files.readString(path));
         Map<String, Object> docDtls = Json.object(invoice.get("DocDtls"));
         Map<String, Object> valDtls = Json.object(invoice.get("ValDtls"));
         String seller = (String) Json.object(invoice.get("SellerDtls")).get("Gstin");
@@ -283,7 +298,8 @@ public class Client {
         // 2. Auth.
         String username = (String) user.get("username");
         Map<String, Object> login = irp.auth(seller, username, (String) user.get("password"));
-        step("auth: " + username + " for " + seller + ", token valid till " + login.get("TokenExpiry") + ", SEK " + irp.sek.length + " bytes");
+        step("auth: " + username + " for " + seller + ", token till " + login.get("TokenExpiry")
+                + ", SEK " + irp.sek.length + " bytes");
 
         // 3. Get GSTIN details of the buyer (of the seller for an export: its buyer is "URP").
         String party = buyer.equals("URP") ? seller : buyer;
@@ -300,36 +316,44 @@ public class Client {
         String expectedIrn = sha256Hex(seller + fy + docDtls.get("Typ") + docNo.toUpperCase());
         check(expectedIrn.equals(irn), "IRN is SHA-256(GSTIN + FY + type + number): " + irn + " != " + expectedIrn);
         Object ewbNo = generated.get("EwbNo");
-        step("generate IRN: " + docNo + " -> AckNo " + generated.get("AckNo") + ", Irn " + irn + (ewbNo == null ? "" : ", EwbNo " + ewbNo));
+        step("generate IRN: " + docNo + " -> AckNo " + generated.get("AckNo") + ", Irn " + irn
+                + (ewbNo == null ? "" : ", EwbNo " + ewbNo));
 
         // 5. Verify the signed invoice.
         Map<String, Object> payload = verifyJws((String) generated.get("SignedInvoice"), certificate);
-        check(Objects.equals(payload.get("iss"), sandbox.get("issuer")), "signed invoice iss is " + sandbox.get("issuer") + ", got " + payload.get("iss"));
-        Map<String, Object> signed = Json.object(Json.parse((String) payload.get("data"))); // the invoice JSON as a string
+        Object issuer = sandbox.get("issuer");
+        check(Objects.equals(payload.get("iss"), issuer),
+                "signed invoice iss is " + issuer + ", got " + payload.get("iss"));
+        // `data` is the invoice JSON as a string.
+        Map<String, Object> signed = Json.parseObject((String) payload.get("data"));
         check(irn.equals(signed.get("Irn")), "signed invoice Irn " + signed.get("Irn") + " is the answer's " + irn);
         check(Json.sameNumber(signed.get("AckNo"), generated.get("AckNo")), "signed invoice AckNo is the answer's");
         check(docNo.equals(Json.object(signed.get("DocDtls")).get("No")), "signed invoice DocNo is " + docNo);
         check(seller.equals(Json.object(signed.get("SellerDtls")).get("Gstin")), "signed invoice seller is ours");
-        check(Json.sameNumber(Json.object(signed.get("ValDtls")).get("TotInvVal"), valDtls.get("TotInvVal")), "signed invoice total is ours");
+        check(Json.sameNumber(Json.object(signed.get("ValDtls")).get("TotInvVal"), valDtls.get("TotInvVal")),
+                "signed invoice total is ours");
         step("verify SignedInvoice: RS256 signature valid, Irn, AckNo, DocNo, seller and total match");
 
         // 6. Verify the signed QR code.
         payload = verifyJws((String) generated.get("SignedQRCode"), certificate);
-        Map<String, Object> qr = Json.object(Json.parse((String) payload.get("data")));
+        Map<String, Object> qr = Json.parseObject((String) payload.get("data"));
         check(irn.equals(qr.get("Irn")), "QR Irn " + qr.get("Irn") + " is the answer's " + irn);
         check(docNo.equals(qr.get("DocNo")), "QR DocNo " + qr.get("DocNo") + " is " + docNo);
         check(seller.equals(qr.get("SellerGstin")), "QR SellerGstin " + qr.get("SellerGstin") + " is " + seller);
         check(buyer.equals(qr.get("BuyerGstin")), "QR BuyerGstin " + qr.get("BuyerGstin") + " is " + buyer);
         check(Objects.equals(qr.get("DocDt"), docDtls.get("Dt")), "QR DocDt is the invoice's");
         check(Json.sameNumber(qr.get("TotInvVal"), valDtls.get("TotInvVal")), "QR TotInvVal is the invoice's");
-        check(Json.numberIs(qr.get("ItemCnt"), Json.array(invoice.get("ItemList")).size()), "QR ItemCnt is the number of items");
+        int items = Json.array(invoice.get("ItemList")).size();
+        check(Json.numberIs(qr.get("ItemCnt"), items), "QR ItemCnt is the number of items");
         check(Objects.equals(qr.get("IrnDt"), generated.get("AckDt")), "QR IrnDt is the AckDt");
         step("verify SignedQRCode: RS256 signature valid, " + qr.size() + " fields, Irn and DocNo match");
 
         // 7. Get IRN.
         Map<String, Object> got = irp.get("/eicore/v1.03/Invoice/irn/" + irn, "get IRN");
-        check(irn.equals(got.get("Irn")) && Json.sameNumber(got.get("AckNo"), generated.get("AckNo")), "Get IRN returns the same IRN and AckNo");
-        check(Objects.equals(got.get("SignedInvoice"), generated.get("SignedInvoice")), "Get IRN returns the same signed invoice");
+        check(irn.equals(got.get("Irn")), "Get IRN returns " + irn + ", got " + got.get("Irn"));
+        check(Json.sameNumber(got.get("AckNo"), generated.get("AckNo")), "Get IRN returns the same AckNo");
+        check(Objects.equals(got.get("SignedInvoice"), generated.get("SignedInvoice")),
+                "Get IRN returns the same signed invoice");
         check("ACT".equals(got.get("Status")), "IRN is ACT, got " + got.get("Status"));
         step("get IRN: " + irn + " is " + got.get("Status") + ", same signed invoice");
 
@@ -337,24 +361,29 @@ public class Client {
         // first. This API is the e-way bill system's (sandbox only), with its own lower-case
         // envelope: {"action": "CANEWB", "data": AES(SEK, JSON)} -> {"status": "1", "data": ...}.
         if (ewbNo != null) {
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("ewbNo", ewbNo);
-            request.put("cancelRsnCode", 2);
-            request.put("cancelRmrk", "Order cancelled");
-            byte[] sealed = aesEncrypt(irp.sek, Json.write(request).getBytes(StandardCharsets.UTF_8));
+            Map<String, Object> cancelEwb = new LinkedHashMap<>();
+            cancelEwb.put("ewbNo", ewbNo);
+            cancelEwb.put("cancelRsnCode", 2);
+            cancelEwb.put("cancelRmrk", "Order cancelled");
+            byte[] sealed = aesEncrypt(irp.sek, Json.write(cancelEwb).getBytes(StandardCharsets.UTF_8));
             Map<String, Object> envelope = new LinkedHashMap<>();
             envelope.put("action", "CANEWB");
             envelope.put("data", Base64.getEncoder().encodeToString(sealed));
-            Map<String, Object> body = Irp.send(irp.http,
-                    irp.request("/ewaybillapi/v1.03/ewayapi").POST(HttpRequest.BodyPublishers.ofString(Json.write(envelope))).build(),
-                    "cancel e-way bill");
+            HttpRequest request = irp.request("/ewaybillapi/v1.03/ewayapi")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(envelope)))
+                    .build();
+            Map<String, Object> body = Irp.send(irp.http, request, "cancel e-way bill");
             if (!"1".equals(body.get("status"))) {
-                String error = body.get("error") instanceof String e ? new String(Base64.getDecoder().decode(e), StandardCharsets.UTF_8) : Json.write(body);
+                String error = body.get("error") instanceof String e
+                        ? utf8(Base64.getDecoder().decode(e))
+                        : Json.write(body);
                 throw new Failed("cancel e-way bill: " + error);
             }
-            Map<String, Object> answer = Json.object(Json.parse(new String(
-                    aesDecrypt(irp.sek, Base64.getDecoder().decode((String) body.get("data"))), StandardCharsets.UTF_8)));
-            check(Objects.equals(answer.get("ewayBillNo"), ewbNo.toString()), "cancelled e-way bill " + answer.get("ewayBillNo") + " is " + ewbNo);
+            byte[] opened = aesDecrypt(irp.sek, Base64.getDecoder().decode((String) body.get("data")));
+            Map<String, Object> answer = Json.parseObject(utf8(opened));
+            Object cancelledNo = answer.get("ewayBillNo"); // a string, as NIC answers
+            check(Objects.equals(cancelledNo, ewbNo.toString()),
+                    "cancelled e-way bill " + cancelledNo + " is " + ewbNo);
             step("cancel e-way bill: " + ewbNo + " cancelled at " + answer.get("cancelDate"));
         }
 
@@ -372,14 +401,11 @@ public class Client {
         step("get IRN after cancel: " + irn + " is " + got.get("Status"));
     }
 
-    /** examples/invoices/b2b-intra-state.json, found from the working directory. */
+    /** examples/invoices/b2b-intra-state.json, from this folder or from the repository's root. */
     static Path defaultInvoice() {
-        for (String candidate : List.of("../../invoices/b2b-intra-state.json", "examples/invoices/b2b-intra-state.json")) {
-            if (Files.exists(Path.of(candidate))) {
-                return Path.of(candidate);
-            }
-        }
-        return Path.of("../../invoices/b2b-intra-state.json");
+        Path here = Path.of("../../invoices/b2b-intra-state.json");
+        Path root = Path.of("examples/invoices/b2b-intra-state.json");
+        return Files.exists(here) || !Files.exists(root) ? here : root;
     }
 
     public static void main(String[] args) {
@@ -421,6 +447,10 @@ public class Client {
                 throw reader.error("trailing characters");
             }
             return value;
+        }
+
+        static Map<String, Object> parseObject(String text) {
+            return object(parse(text));
         }
 
         @SuppressWarnings("unchecked")

@@ -158,7 +158,8 @@ class Irp {
 
   async post(path, payload, what) {
     const sealed = aesEncrypt(this.sek, Buffer.from(JSON.stringify(payload), 'utf8'));
-    const body = await http('POST', `${this.baseUrl}${path}`, this.headers(), { Data: sealed.toString('base64') }, what);
+    const envelope = { Data: sealed.toString('base64') };
+    const body = await http('POST', `${this.baseUrl}${path}`, this.headers(), envelope, what);
     return this.openData(Irp.envelope(body, what));
   }
 }
@@ -181,14 +182,16 @@ async function run(baseUrl) {
   // 1. Configuration from the emulator's control namespace.
   const sandbox = await http('GET', `${baseUrl}/__emulator__/sandbox`, {}, undefined, 'sandbox');
   const certificate = new crypto.X509Certificate(sandbox.signing_certificate_pem);
-  step(`sandbox: client ${sandbox.client_id}, ${sandbox.users.length} users, certificate kid ${sandbox.signing_kid}`);
+  const users = sandbox.users;
+  step(`sandbox: client ${sandbox.client_id}, ${users.length} users, certificate kid ${sandbox.signing_kid}`);
 
   const invoice = JSON.parse(readFileSync(process.env.IRP_INVOICE || DEFAULT_INVOICE, 'utf8'));
   const seller = invoice.SellerDtls.Gstin;
   const buyer = invoice.BuyerDtls.Gstin;
   const docNo = freshDocumentNumber('JS');
   invoice.DocDtls.No = docNo;
-  const user = sandbox.users.find(
+  // The seller's user; a user with a `clients` list may log in only through those clients.
+  const user = users.find(
     (u) => u.gstin === seller && (u.clients.length === 0 || u.clients.includes(sandbox.client_id)),
   );
   check(user !== undefined, `sandbox has no user for the seller ${seller}`);
@@ -197,7 +200,7 @@ async function run(baseUrl) {
 
   // 2. Auth.
   const login = await irp.auth(seller, user.username, user.password);
-  step(`auth: ${user.username} for ${seller}, token valid till ${login.TokenExpiry}, SEK ${irp.sek.length} bytes`);
+  step(`auth: ${user.username} for ${seller}, token till ${login.TokenExpiry}, SEK ${irp.sek.length} bytes`);
 
   // 3. Get GSTIN details of the buyer (of the seller for an export: its buyer is "URP").
   const party = buyer === 'URP' ? seller : buyer;
@@ -246,7 +249,8 @@ async function run(baseUrl) {
 
   // 7. Get IRN.
   let got = await irp.get(`/eicore/v1.03/Invoice/irn/${irn}`, 'get IRN');
-  check(got.Irn === irn && got.AckNo === generated.AckNo, 'Get IRN returns the same IRN and AckNo');
+  check(got.Irn === irn, `Get IRN returns ${irn}, got ${got.Irn}`);
+  check(got.AckNo === generated.AckNo, 'Get IRN returns the same AckNo');
   check(got.SignedInvoice === generated.SignedInvoice, 'Get IRN returns the same signed invoice');
   check(got.Status === 'ACT', `IRN is ACT, got ${got.Status}`);
   step(`get IRN: ${irn} is ${got.Status}, same signed invoice`);

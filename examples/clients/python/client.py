@@ -115,7 +115,6 @@ def answer_json(response, what):
         raise Failed(f"{what}: the answer is not JSON: {snippet(response.text)}") from None
 
 
-
 class Irp:
     def __init__(self, base_url, sandbox):
         self.base_url = base_url.rstrip("/")
@@ -221,24 +220,24 @@ def run(base_url):
         raise Failed(f"cannot reach the emulator at {base_url}: {e}") from None
     sandbox = answer_json(sandbox, "sandbox")
     certificate = x509.load_pem_x509_certificate(sandbox["signing_certificate_pem"].encode("ascii"))
-    step(f"sandbox: client {sandbox['client_id']}, {len(sandbox['users'])} users, certificate kid {sandbox['signing_kid']}")
+    users = sandbox["users"]
+    step(f"sandbox: client {sandbox['client_id']}, {len(users)} users, certificate kid {sandbox['signing_kid']}")
 
     invoice = json.loads(Path(os.environ.get("IRP_INVOICE") or DEFAULT_INVOICE).read_text())
     seller = invoice["SellerDtls"]["Gstin"]
     buyer = invoice["BuyerDtls"]["Gstin"]
     doc_no = fresh_document_number("PY")
     invoice["DocDtls"]["No"] = doc_no
-    user = next(
-        (u for u in sandbox["users"] if u["gstin"] == seller and (not u["clients"] or sandbox["client_id"] in u["clients"])),
-        None,
-    )
+    # The seller's user; a user with a `clients` list may log in only through those clients.
+    mine = [u for u in users if u["gstin"] == seller]
+    user = next((u for u in mine if not u["clients"] or sandbox["client_id"] in u["clients"]), None)
     check(user is not None, f"sandbox has no user for the seller {seller}")
 
     irp = Irp(base_url, sandbox)
 
     # 2. Auth.
     login = irp.auth(seller, user["username"], user["password"])
-    step(f"auth: {user['username']} for {seller}, token valid till {login['TokenExpiry']}, SEK {len(irp.sek)} bytes")
+    step(f"auth: {user['username']} for {seller}, token till {login['TokenExpiry']}, SEK {len(irp.sek)} bytes")
 
     # 3. Get GSTIN details of the buyer (of the seller for an export: its buyer is "URP").
     party = seller if buyer == "URP" else buyer
@@ -252,14 +251,16 @@ def run(base_url):
     irn = generated["Irn"]
     check(generated.get("Status") == "ACT", f"new IRN is ACT, got {generated.get('Status')}")
     fy = financial_year(invoice["DocDtls"]["Dt"])
-    expected_irn = hashlib.sha256(f"{seller}{fy}{invoice['DocDtls']['Typ']}{doc_no.upper()}".encode()).hexdigest()
+    hashed = f"{seller}{fy}{invoice['DocDtls']['Typ']}{doc_no.upper()}"
+    expected_irn = hashlib.sha256(hashed.encode("utf-8")).hexdigest()
     check(irn == expected_irn, f"IRN is SHA-256(GSTIN + FY + type + number): {irn} != {expected_irn}")
     ewb = f", EwbNo {generated['EwbNo']}" if generated.get("EwbNo") else ""
     step(f"generate IRN: {doc_no} -> AckNo {generated['AckNo']}, Irn {irn}{ewb}")
 
     # 5. Verify the signed invoice.
     _, payload = verify_jws(generated["SignedInvoice"], certificate)
-    check(payload.get("iss") == sandbox["issuer"], f"signed invoice iss is {sandbox['issuer']!r}, got {payload.get('iss')!r}")
+    issuer = sandbox["issuer"]
+    check(payload.get("iss") == issuer, f"signed invoice iss is {issuer!r}, got {payload.get('iss')!r}")
     signed = json.loads(payload["data"])  # `data` is the invoice JSON as a string
     check(signed.get("Irn") == irn, f"signed invoice Irn {signed.get('Irn')} is the answer's {irn}")
     check(signed.get("AckNo") == generated["AckNo"], "signed invoice AckNo is the answer's")
@@ -283,7 +284,8 @@ def run(base_url):
 
     # 7. Get IRN.
     got = irp.get(f"/eicore/v1.03/Invoice/irn/{irn}", "get IRN")
-    check(got.get("Irn") == irn and got.get("AckNo") == generated["AckNo"], "Get IRN returns the same IRN and AckNo")
+    check(got.get("Irn") == irn, f"Get IRN returns {irn}, got {got.get('Irn')}")
+    check(got.get("AckNo") == generated["AckNo"], "Get IRN returns the same AckNo")
     check(got.get("SignedInvoice") == generated["SignedInvoice"], "Get IRN returns the same signed invoice")
     check(got.get("Status") == "ACT", f"IRN is ACT, got {got.get('Status')}")
     step(f"get IRN: {irn} is {got['Status']}, same signed invoice")
@@ -303,9 +305,11 @@ def run(base_url):
         )
         body = answer_json(response, "cancel e-way bill")
         if body.get("status") != "1":
-            raise Failed(f"cancel e-way bill: {base64.b64decode(body.get('error') or '').decode('utf-8', 'replace')}")
+            error = base64.b64decode(body.get("error") or "").decode("utf-8", "replace")
+            raise Failed(f"cancel e-way bill: {error}")
         answer = json.loads(aes_decrypt(irp.sek, base64.b64decode(body["data"])))
-        check(answer.get("ewayBillNo") == str(ewb_no), f"cancelled e-way bill {answer.get('ewayBillNo')} is {ewb_no}")
+        cancelled_no = answer.get("ewayBillNo")  # a string, as NIC answers
+        check(cancelled_no == str(ewb_no), f"cancelled e-way bill {cancelled_no} is {ewb_no}")
         step(f"cancel e-way bill: {ewb_no} cancelled at {answer['cancelDate']}")
 
     # 9. Cancel IRN (reason 1 = duplicate, 2 = data entry mistake, 3 = order cancelled, 4 = others).
