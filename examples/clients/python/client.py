@@ -141,7 +141,8 @@ class Irp:
     def envelope(response, what):
         body = answer_json(response, what)
         if body.get("Status") != 1:
-            raise Failed(f"{what}: Status {body.get('Status')}, ErrorDetails {body.get('ErrorDetails')}")
+            errors = json.dumps(body.get("ErrorDetails"))
+            raise Failed(f"{what}: Status {body.get('Status')}, ErrorDetails {errors}")
         return body
 
     def open_data(self, body):
