@@ -12,6 +12,8 @@
 //! - `tokens`: token reuse, forced refresh and expiry on a fixed clock.
 //! - `invoice`: Generate, Get and Cancel IRN; signatures checked with an independent JWT
 //!   library against the published certificate; duplicates, concurrency, clock windows.
+//! - `examples`: every sample invoice of `examples/invoices/` accepted as it stands, on the
+//!   test clock, on today's date and years later; a second post of one meets 2150.
 //! - `journal`: the call journal: decrypted records, filters, retention, secrets masked.
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
 //! - `fidelity`: answer shapes and timestamp precision as the recorded real samples show;
@@ -50,6 +52,7 @@ mod auth;
 mod clock;
 mod durability;
 mod ewaybill;
+mod examples;
 mod faults;
 mod fidelity;
 mod golden;
