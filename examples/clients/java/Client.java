@@ -263,10 +263,15 @@ public class Client {
     static void run(String baseUrl) throws Failed, GeneralSecurityException, IOException {
         // 1. Configuration from the emulator's control namespace.
         HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        HttpRequest configuration = HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator__/sandbox"))
-                .timeout(TIMEOUT)
-                .GET()
-                .build();
+        // The control namespace answers loopback callers; an emulator in another container or
+        // host is started with an admin token, sent as a bearer token.
+        HttpRequest.Builder configurationRequest =
+                HttpRequest.newBuilder(URI.create(baseUrl + "/__emulator__/sandbox")).timeout(TIMEOUT).GET();
+        String adminToken = System.getenv("IRP_EMULATOR_ADMIN_TOKEN");
+        if (adminToken != null && !adminToken.isEmpty()) {
+            configurationRequest.header("Authorization", "Bearer " + adminToken);
+        }
+        HttpRequest configuration = configurationRequest.build();
         Map<String, Object> sandbox = Irp.send(plain, configuration, "sandbox");
         X509Certificate certificate = certificate((String) sandbox.get("signing_certificate_pem"));
         List<Object> users = Json.array(sandbox.get("users"));

@@ -180,7 +180,11 @@ function financialYear(ddmmyyyy) {
 
 async function run(baseUrl) {
   // 1. Configuration from the emulator's control namespace.
-  const sandbox = await http('GET', `${baseUrl}/__emulator__/sandbox`, {}, undefined, 'sandbox');
+  // The control namespace answers loopback callers; an emulator in another container or
+  // host is started with an admin token, sent as a bearer token.
+  const token = process.env.IRP_EMULATOR_ADMIN_TOKEN;
+  const admin = token ? { Authorization: `Bearer ${token}` } : {};
+  const sandbox = await http('GET', `${baseUrl}/__emulator__/sandbox`, admin, undefined, 'sandbox');
   const certificate = new crypto.X509Certificate(sandbox.signing_certificate_pem);
   const users = sandbox.users;
   step(`sandbox: client ${sandbox.client_id}, ${users.length} users, certificate kid ${sandbox.signing_kid}`);

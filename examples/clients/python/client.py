@@ -216,7 +216,11 @@ def financial_year(ddmmyyyy):
 def run(base_url):
     # 1. Configuration from the emulator's control namespace.
     try:
-        sandbox = requests.get(f"{base_url}/__emulator__/sandbox", timeout=TIMEOUT)
+        # The control namespace answers loopback callers; an emulator in another container
+        # or host is started with an admin token, sent as a bearer token.
+        token = os.environ.get("IRP_EMULATOR_ADMIN_TOKEN")
+        admin = {"Authorization": f"Bearer {token}"} if token else {}
+        sandbox = requests.get(f"{base_url}/__emulator__/sandbox", headers=admin, timeout=TIMEOUT)
     except requests.RequestException as e:
         raise Failed(f"cannot reach the emulator at {base_url}: {e}") from None
     sandbox = answer_json(sandbox, "sandbox")
