@@ -16,7 +16,7 @@ use crate::{
     local::LocalEmulator,
     profile::Profile,
     progress::Console,
-    report::{Header, Report},
+    report::{Header, Report, folder},
     run::{DocNumbers, Runner},
     scenario::{self, Loaded},
     target::{IST, Target},
@@ -62,9 +62,14 @@ struct RunArgs {
     /// List the scenarios (after validating them) and exit.
     #[arg(long)]
     list: bool,
-    /// Where the report files go.
-    #[arg(long, default_value = "irp-conformance-report")]
-    out: PathBuf,
+    /// Where the report files go. Default: a new folder
+    /// `irp-conformance-report/<yyyy-mm-ddTHH-MM-SS>/` (IST) for each report. A folder that
+    /// already holds a report is refused (exit 2) unless `--overwrite` is given.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the report files already in `--out`.
+    #[arg(long)]
+    overwrite: bool,
     /// Seed of the invoice generator: the same seed generates the same invoices.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -91,12 +96,29 @@ struct ReportArgs {
     /// Admin token of the emulator, if it was started with one.
     #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
     admin_token: Option<String>,
-    /// Profile for the report header (company, contacts, minimums).
+    /// Profile (TOML) for the report header (company, user type, project manager, technical
+    /// contact) and the minimums applied; the GSTINs, user ids and dates come from the
+    /// journal. Default: the built-in emulator profile, whose header is empty.
     #[arg(long)]
     profile: Option<PathBuf>,
-    /// Where the report files go.
-    #[arg(long, default_value = "irp-conformance-report")]
-    out: PathBuf,
+    /// Report only the calls with this `client_id` header.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Report only the calls with this `Gstin` header.
+    #[arg(long)]
+    gstin: Option<String>,
+    /// Report only the calls of this API user (the `user_name` header, or the `UserName`
+    /// of a login).
+    #[arg(long)]
+    user: Option<String>,
+    /// Where the report files go. Default: a new folder
+    /// `irp-conformance-report/<yyyy-mm-ddTHH-MM-SS>/` (IST) for each report. A folder that
+    /// already holds a report is refused (exit 2) unless `--overwrite` is given.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the report files already in `--out`.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(Debug, Args)]
@@ -134,14 +156,20 @@ fn scenario_source(given: Option<&str>) -> String {
     }
 }
 
-/// Fails early, before any call, when `out` cannot take the report files.
+/// Fails early, before any call, when `out` cannot take the report files. A directory it
+/// had to create is removed again (the report creates it), so a run that stops before its
+/// report leaves no empty folder behind.
 fn check_writable(out: &std::path::Path) -> anyhow::Result<()> {
+    let existed = out.exists();
     std::fs::create_dir_all(out)
         .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
     let probe = out.join(".irp-conformance-write-check");
     std::fs::write(&probe, b"")
         .with_context(|| format!("--out {}: cannot write there", out.display()))?;
     let _ = std::fs::remove_file(&probe);
+    if !existed {
+        let _ = std::fs::remove_dir(out);
+    }
     Ok(())
 }
 
@@ -236,7 +264,9 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         return Ok(true);
     }
     anyhow::ensure!(!loaded.is_empty(), "no scenario matches the filter");
-    check_writable(&args.out)?;
+    let started = OffsetDateTime::now_utc();
+    let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
+    check_writable(&out)?;
     let (base, local) = match args.target.clone().or_else(|| profile.base_url.clone()) {
         Some(base) => (base, None),
         None => {
@@ -246,7 +276,6 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     };
     let target = Target::resolve(&profile, &base).await?;
     let client = target.client(Duration::from_secs(profile.timeout_seconds))?;
-    let started = OffsetDateTime::now_utc();
     let unix = u64::try_from(started.unix_timestamp()).unwrap_or_default();
     let mut runner = Runner::new(
         target.clone(),
@@ -284,26 +313,74 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
             .unwrap_or_default()
     );
     header.seed = Some(args.seed);
-    let report = Report::build(stamp(header, started), profile.minimums, outcomes);
-    finish(&report, &args.out, args.require_minimums)
+    header.filters = args.filter.iter().map(|f| format!("--filter {f}")).collect();
+    let mut report = Report::build(stamp(header, started), profile.minimums, outcomes);
+    if let Some(reason) = target.rehearsal() {
+        report = report.rehearsal(reason);
+    }
+    finish(&report, &out, args.require_minimums)
 }
 
 async fn report(args: ReportArgs) -> anyhow::Result<bool> {
     let profile = load_profile(args.profile.as_ref())?;
-    let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
+    let started = OffsetDateTime::now_utc();
+    let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
+    check_writable(&out)?;
+    let read = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
+    let filter = crate::journal::Filter {
+        client_id: args.client_id,
+        gstin: args.gstin,
+        user: args.user,
+    };
+    let filters = filter.describe();
+    let entries = filter.apply(read.clone());
+    // Nothing left is a wrong filter, not an empty report.
+    anyhow::ensure!(
+        !entries.is_empty() || !filter.is_active(),
+        "no entry of {} matches {} ({} entries read)",
+        args.journal,
+        filters.join(" "),
+        read.len()
+    );
     let outcomes = crate::journal::outcomes(&entries);
+    let never_seen = crate::journal::missing_cases(&outcomes);
     let participants = crate::journal::participants(&entries);
     let mut header = profile.header();
     header.gstins = participants.gstins;
     header.user_ids = participants.user_ids;
     header.testing_from = participants.first_day.unwrap_or_default();
     header.testing_to = participants.last_day.unwrap_or_default();
-    header.target = args.journal.clone();
-    header.source = format!("irp-conformance report --journal {}", args.journal);
-    let started = OffsetDateTime::now_utc();
-    let report = Report::build(stamp(header, started), profile.minimums, outcomes);
-
-    finish(&report, &args.out, true)
+    header.source = format!(
+        "irp-conformance report --journal {}{}",
+        args.journal,
+        filters.iter().map(|f| format!(" {f}")).collect::<String>()
+    );
+    header.filters = filters;
+    let upstream = crate::journal::upstream(&entries);
+    header.target = match &upstream {
+        crate::journal::Upstream::Real(bases) => bases.join(", "),
+        crate::journal::Upstream::Rehearsal(_) => args.journal.clone(),
+    };
+    let mut report = Report::build(stamp(header, started), profile.minimums, outcomes)
+        .never_seen(never_seen.clone());
+    if let crate::journal::Upstream::Rehearsal(reason) = upstream {
+        report = report.rehearsal(reason);
+    }
+    let passed = finish(&report, &out, true)?;
+    eprintln!(
+        "irp-conformance: {} catalogue case(s) never seen in {} ({} of {} entries{}{})",
+        never_seen.len(),
+        args.journal,
+        entries.len(),
+        read.len(),
+        if report.header.filters.is_empty() {
+            String::new()
+        } else {
+            format!(", filtered by {}", report.header.filters.join(" "))
+        },
+        if never_seen.is_empty() { "" } else { ", listed above" }
+    );
+    Ok(passed)
 }
 
 async fn audit(args: AuditArgs) -> anyhow::Result<bool> {

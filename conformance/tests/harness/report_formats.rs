@@ -76,6 +76,7 @@ fn header() -> Header {
         tool: "irp-conformance 0.1.0".to_owned(),
         generated_at: "2025-01-10T12:00:00Z".to_owned(),
         seed: Some(42),
+        filters: Vec::new(),
     }
 }
 
