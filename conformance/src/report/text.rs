@@ -164,6 +164,15 @@ pub(crate) fn nothing_missing(report: &Report) -> &'static str {
     }
 }
 
+/// Title of the list of what is missing.
+pub(crate) fn still_needed(report: &Report) -> &'static str {
+    if report.is_rehearsal() {
+        "What this rehearsal still lacks"
+    } else {
+        "What is still needed before the report can be sent"
+    }
+}
+
 /// The rehearsal mark with its reason, when the report is a rehearsal.
 pub(crate) fn rehearsal_banner(report: &Report) -> Option<String> {
     let reason = report.rehearsal.as_deref()?;

@@ -24,7 +24,7 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 use super::model::{Case, Exchange, Outcome, REHEARSAL, Tally, Verdict};
 use super::text::{
     ELLIPSIS, NEVER_SEEN_NOTE, header_rows, kind_label, met_label, minimums_label,
-    ordered_tallies, pretty_json, rehearsal_banner, target_host, totals, truncate, verdict_label,
+    ordered_tallies, pretty_json, rehearsal_banner, still_needed, target_host, totals, truncate, verdict_label,
     verdict_line,
 };
 use super::{Report, ReportError};
@@ -572,7 +572,7 @@ fn missing_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
         ws,
         0,
         1,
-        "What is still needed before the report can be sent",
+        still_needed(report),
         &f.head,
     )?;
     ws.set_freeze_panes(1, 0)?;

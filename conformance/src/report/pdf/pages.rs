@@ -11,7 +11,7 @@ use crate::report::helvetica::Face;
 use crate::report::model::{Tally, Verdict};
 use crate::report::text::{
     NEVER_SEEN_NOTE, header_rows, kind_label, met_label, minimums_label, nothing_missing,
-    ordered_tallies, rehearsal_banner, totals, verdict_label, verdict_line,
+    ordered_tallies, rehearsal_banner, still_needed, totals, verdict_label, verdict_line,
 };
 
 /// Least height of content on a last page that only continues the page before it: a
@@ -252,10 +252,7 @@ pub(super) fn missing_pages(layout: &mut Layout, report: &Report) {
         never_seen_pages(layout, report);
         return;
     }
-    let still = format!(
-        "Still needed before the report can be sent ({})",
-        report.missing.len()
-    );
+    let still = format!("{} ({})", still_needed(report), report.missing.len());
     let missing_columns = [
         column("#", 0.04, Align::Right, 1),
         column("What is missing", 0.96, Align::Left, 3),
