@@ -313,7 +313,11 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
             .unwrap_or_default()
     );
     header.seed = Some(args.seed);
-    header.filters = args.filter.iter().map(|f| format!("--filter {f}")).collect();
+    header.filters = args
+        .filter
+        .iter()
+        .map(|f| format!("--filter {f}"))
+        .collect();
     let mut report = Report::build(stamp(header, started), profile.minimums, outcomes);
     if let Some(reason) = target.rehearsal() {
         report = report.rehearsal(reason);
@@ -378,7 +382,11 @@ async fn report(args: ReportArgs) -> anyhow::Result<bool> {
         } else {
             format!(", filtered by {}", report.header.filters.join(" "))
         },
-        if never_seen.is_empty() { "" } else { ", listed above" }
+        if never_seen.is_empty() {
+            ""
+        } else {
+            ", listed above"
+        }
     );
     Ok(passed)
 }

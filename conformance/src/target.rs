@@ -149,15 +149,13 @@ impl Target {
     /// emulator, or its host is this machine. `None` for any other IRP.
     pub fn rehearsal(&self) -> Option<String> {
         if self.emulator {
-            Some(format!(
+            return Some(format!(
                 "{} is the emulator: its /__emulator__/health answered status ok",
                 self.portal.base
-            ))
-        } else if let Some(host) = loopback_host(&self.portal.base) {
-            Some(format!("the target host {host} is this machine (loopback)"))
-        } else {
-            None
+            ));
         }
+        loopback_host(&self.portal.base)
+            .map(|host| format!("the target host {host} is this machine (loopback)"))
     }
 }
 

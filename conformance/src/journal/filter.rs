@@ -67,7 +67,12 @@ mod tests {
 
     use super::*;
 
-    fn entry(client: &str, gstin: &str, user: Option<&str>, login_as: Option<&str>) -> JournalEntry {
+    fn entry(
+        client: &str,
+        gstin: &str,
+        user: Option<&str>,
+        login_as: Option<&str>,
+    ) -> JournalEntry {
         JournalEntry {
             api: "auth".to_owned(),
             client_id: Some(client.to_owned()),

@@ -26,8 +26,8 @@ mod upstream;
 
 pub use self::coverage::missing_cases;
 pub use self::entry::JournalEntry;
-pub use self::filter::Filter;
 pub(crate) use self::entry::text;
+pub use self::filter::Filter;
 pub use self::outcome::{IRP_ERROR, SCENARIO};
 pub use self::participants::{Participants, participants};
 pub use self::source::{JournalError, parse, read};

@@ -77,6 +77,9 @@ mod tests {
             upstream(&[entry(Some("http://127.0.0.1:8080"))]),
             Upstream::Rehearsal(r) if r.contains("127.0.0.1")
         ));
-        assert!(matches!(upstream(&[entry(Some(" "))]), Upstream::Rehearsal(_)));
+        assert!(matches!(
+            upstream(&[entry(Some(" "))]),
+            Upstream::Rehearsal(_)
+        ));
     }
 }

@@ -115,7 +115,10 @@ mod tests {
         let now = OffsetDateTime::UNIX_EPOCH;
         assert!(choose(Some(dir.path()), false, now).is_ok(), "empty folder");
         std::fs::write(dir.path().join("notes.txt"), "").unwrap();
-        assert!(choose(Some(dir.path()), false, now).is_ok(), "no report in it");
+        assert!(
+            choose(Some(dir.path()), false, now).is_ok(),
+            "no report in it"
+        );
         std::fs::write(dir.path().join(JSON_FILE), "{}").unwrap();
         let err = choose(Some(dir.path()), false, now).unwrap_err();
         assert!(err.to_string().contains("--overwrite"), "{err}");

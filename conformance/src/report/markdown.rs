@@ -13,8 +13,8 @@ use crate::api::Api;
 
 use super::model::Verdict;
 use super::text::{
-    self, filters_text, kind_label, met_label, minimums_label, nothing_missing, ordered_tallies,
-    NEVER_SEEN_NOTE, rehearsal_banner, totals, verdict_line,
+    self, NEVER_SEEN_NOTE, filters_text, kind_label, met_label, minimums_label, nothing_missing,
+    ordered_tallies, rehearsal_banner, totals, verdict_line,
 };
 use super::{Report, ReportError};
 

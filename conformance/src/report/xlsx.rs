@@ -23,8 +23,8 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 
 use super::model::{Case, Exchange, Outcome, REHEARSAL, Tally, Verdict};
 use super::text::{
-    ELLIPSIS, NEVER_SEEN_NOTE, header_rows, kind_label, met_label, minimums_label,
-    ordered_tallies, pretty_json, rehearsal_banner, still_needed, target_host, totals, truncate, verdict_label,
+    ELLIPSIS, NEVER_SEEN_NOTE, header_rows, kind_label, met_label, minimums_label, ordered_tallies,
+    pretty_json, rehearsal_banner, still_needed, target_host, totals, truncate, verdict_label,
     verdict_line,
 };
 use super::{Report, ReportError};
@@ -568,13 +568,7 @@ fn missing_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
     ws.set_column_width(0, 6)?;
     ws.set_column_width(1, 120)?;
     text(ws, 0, 0, "#", &f.head)?;
-    text(
-        ws,
-        0,
-        1,
-        still_needed(report),
-        &f.head,
-    )?;
+    text(ws, 0, 1, still_needed(report), &f.head)?;
     ws.set_freeze_panes(1, 0)?;
     for (row, item) in (1..).zip(&report.missing) {
         number(ws, row, 0, row, &f.number)?;

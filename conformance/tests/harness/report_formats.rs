@@ -634,10 +634,18 @@ fn no_report_ends_on_a_near_empty_page() {
                 pages.len(),
                 texts.last().unwrap()
             );
-            assert!(texts.last().unwrap().contains(&format!("Page {0} of {0}", pages.len())));
+            assert!(
+                texts
+                    .last()
+                    .unwrap()
+                    .contains(&format!("Page {0} of {0}", pages.len()))
+            );
         }
     }
-    assert!(shortest < 300.0, "some last page is short but not near-empty: {shortest}");
+    assert!(
+        shortest < 300.0,
+        "some last page is short but not near-empty: {shortest}"
+    );
 }
 
 /// A long message is cut with "…" to its cell, and the error after it still shows: each
@@ -647,13 +655,7 @@ fn long_messages_are_cut_with_an_ellipsis_and_do_not_hide_the_next_error() {
     let long = "GSTIN - 29AAACU9999Z1ZB is not present in the taxpayer master and the buyer \
                 details cannot be validated against it, so the document is rejected outright";
     let mut outcomes = outcomes(false);
-    let mut failed = outcome(
-        Api::GenerateIrn,
-        "GF-1",
-        Kind::Failure,
-        Verdict::Failed,
-        7,
-    );
+    let mut failed = outcome(Api::GenerateIrn, "GF-1", Kind::Failure, Verdict::Failed, 7);
     failed.actual = format!("Status 0: 3028 {long}; 3028 second GSTIN missing; 2172 IGST");
     failed.reasons = vec![
         format!("expected error 2150, got {}", failed.actual),
@@ -671,8 +673,18 @@ fn long_messages_are_cut_with_an_ellipsis_and_do_not_hide_the_next_error() {
         .filter(|l| l.ends_with('\u{85}') && l.contains("taxpayer"))
         .collect();
     assert!(!cut.is_empty(), "no cut message: {text}");
-    for next in ["3028 second GSTIN missing", "2172 IGST", "the second reason"] {
-        assert!(lines.contains(&next), "{next} hidden by the long message: {text}");
+    for next in [
+        "3028 second GSTIN missing",
+        "2172 IGST",
+        "the second reason",
+    ] {
+        assert!(
+            lines.contains(&next),
+            "{next} hidden by the long message: {text}"
+        );
     }
-    assert!(!text.contains("rejected outright"), "the long message was not cut");
+    assert!(
+        !text.contains("rejected outright"),
+        "the long message was not cut"
+    );
 }

@@ -239,8 +239,7 @@ pub(super) fn missing_pages(layout: &mut Layout, report: &Report) {
         let text = if report.is_rehearsal() {
             nothing_missing(report).to_owned()
         } else {
-            "Nothing is missing: every minimum is met and every outcome was as expected."
-                .to_owned()
+            "Nothing is missing: every minimum is met and every outcome was as expected.".to_owned()
         };
         let (fill, color) = if report.is_rehearsal() {
             (AMBER_FILL, AMBER_TEXT)
