@@ -2,7 +2,8 @@
 //! from a team's own traffic) and `audit --journal` (its retry behaviour). Exit codes: 0
 //! passed, 1 a step failed (or, with `--require-minimums` and always for `report`, a minimum
 //! is not met; for `audit`, something was found), 2 could not run (bad scenario or profile,
-//! unreachable target or journal, unwritable output).
+//! unreachable target or journal, unwritable output or one holding an earlier report, a
+//! journal filter no call matches).
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -156,19 +157,22 @@ fn scenario_source(given: Option<&str>) -> String {
     }
 }
 
-/// Fails early, before any call, when `out` cannot take the report files. A directory it
-/// had to create is removed again (the report creates it), so a run that stops before its
-/// report leaves no empty folder behind.
+/// Fails early, before any call, when `out` cannot take the report files. The directories
+/// it had to create are removed again (the report creates them), so a run that stops
+/// before its report leaves no empty folder behind.
 fn check_writable(out: &std::path::Path) -> anyhow::Result<()> {
-    let existed = out.exists();
+    let created: Vec<&std::path::Path> = out
+        .ancestors()
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+        .collect();
     std::fs::create_dir_all(out)
         .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
     let probe = out.join(".irp-conformance-write-check");
     std::fs::write(&probe, b"")
         .with_context(|| format!("--out {}: cannot write there", out.display()))?;
     let _ = std::fs::remove_file(&probe);
-    if !existed {
-        let _ = std::fs::remove_dir(out);
+    for dir in created {
+        let _ = std::fs::remove_dir(dir);
     }
     Ok(())
 }
@@ -330,63 +334,41 @@ async fn report(args: ReportArgs) -> anyhow::Result<bool> {
     let started = OffsetDateTime::now_utc();
     let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
     check_writable(&out)?;
-    let read = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
+    let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
     let filter = crate::journal::Filter {
         client_id: args.client_id,
         gstin: args.gstin,
         user: args.user,
     };
-    let filters = filter.describe();
-    let entries = filter.apply(read.clone());
-    // Nothing left is a wrong filter, not an empty report.
-    anyhow::ensure!(
-        !entries.is_empty() || !filter.is_active(),
-        "no entry of {} matches {} ({} entries read)",
-        args.journal,
-        filters.join(" "),
-        read.len()
-    );
-    let outcomes = crate::journal::outcomes(&entries);
-    let never_seen = crate::journal::missing_cases(&outcomes);
-    let participants = crate::journal::participants(&entries);
-    let mut header = profile.header();
-    header.gstins = participants.gstins;
-    header.user_ids = participants.user_ids;
-    header.testing_from = participants.first_day.unwrap_or_default();
-    header.testing_to = participants.last_day.unwrap_or_default();
-    header.source = format!(
-        "irp-conformance report --journal {}{}",
-        args.journal,
-        filters.iter().map(|f| format!(" {f}")).collect::<String>()
-    );
-    header.filters = filters;
-    let upstream = crate::journal::upstream(&entries);
-    header.target = match &upstream {
-        crate::journal::Upstream::Real(bases) => bases.join(", "),
-        crate::journal::Upstream::Rehearsal(_) => args.journal.clone(),
-    };
-    let mut report = Report::build(stamp(header, started), profile.minimums, outcomes)
-        .never_seen(never_seen.clone());
-    if let crate::journal::Upstream::Rehearsal(reason) = upstream {
-        report = report.rehearsal(reason);
-    }
+    let header = stamp(profile.header(), started);
+    let report = crate::journal::report(&entries, &args.journal, &filter, header, profile.minimums)
+        .with_context(|| {
+            format!(
+                "no entry of {} matches {} ({} entries read)",
+                args.journal,
+                filter.describe().join(" "),
+                entries.len()
+            )
+        })?;
     let passed = finish(&report, &out, true)?;
+    let never_seen = report.never_seen.as_deref().unwrap_or_default();
     eprintln!(
-        "irp-conformance: {} catalogue case(s) never seen in {} ({} of {} entries{}{})",
+        "irp-conformance: {} catalogue case(s) never seen{} in {} ({} of {} entries kept{})",
         never_seen.len(),
-        args.journal,
-        entries.len(),
-        read.len(),
-        if report.header.filters.is_empty() {
-            String::new()
-        } else {
-            format!(", filtered by {}", report.header.filters.join(" "))
-        },
         if never_seen.is_empty() {
             ""
         } else {
-            ", listed above"
-        }
+            " (listed above)"
+        },
+        args.journal,
+        entries.iter().filter(|e| filter.keeps(e)).count(),
+        entries.len(),
+        report
+            .header
+            .filters
+            .iter()
+            .map(|f| format!(", {f}"))
+            .collect::<String>()
     );
     Ok(passed)
 }

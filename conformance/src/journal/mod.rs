@@ -11,7 +11,7 @@
 //! [`outcome`]; the header facts (GSTINs, users, dates) come from [`participants`]. A
 //! [`Filter`] picks one client's, taxpayer's or user's calls out of a shared journal, and
 //! [`upstream`] says whether the calls went to a real IRP (through a recording proxy) or
-//! to the emulator, whose journal makes only a rehearsal.
+//! to the emulator, whose journal makes only a rehearsal; [`report`] puts it all together.
 
 mod coverage;
 mod entry;
@@ -21,6 +21,7 @@ mod history;
 mod invoice;
 pub mod outcome;
 mod participants;
+mod report;
 mod source;
 mod upstream;
 
@@ -30,6 +31,7 @@ pub(crate) use self::entry::text;
 pub use self::filter::Filter;
 pub use self::outcome::{IRP_ERROR, SCENARIO};
 pub use self::participants::{Participants, participants};
+pub use self::report::report;
 pub use self::source::{JournalError, parse, read};
 pub use self::upstream::{Upstream, upstream};
 use crate::report::Outcome;

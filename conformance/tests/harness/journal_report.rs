@@ -85,7 +85,8 @@ fn report_lists_the_catalogue_cases_never_seen_on_stderr_and_in_every_format() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(NEVER), "{stderr}");
     assert!(
-        stderr.contains("catalogue case(s) never seen in") && stderr.contains("8 of 8 entries"),
+        stderr.contains("catalogue case(s) never seen (listed above) in")
+            && stderr.contains("8 of 8 entries kept"),
         "{stderr}"
     );
 
