@@ -45,7 +45,8 @@ enum Command {
 #[derive(Debug, Args)]
 struct RunArgs {
     /// Base URL of the IRP; default: the profile's `base_url`, else an emulator started
-    /// in-process on a free port.
+    /// in-process on a free port. The report of the emulator (its `/__emulator__/health`
+    /// answers `status: ok`) or of any target on this machine is marked a rehearsal.
     #[arg(long)]
     target: Option<String>,
     /// Profile (TOML): credentials, roles, keys, report header. Default: the built-in
@@ -91,7 +92,9 @@ struct RunArgs {
 #[derive(Debug, Args)]
 struct ReportArgs {
     /// The journal: an emulator's base URL (`http://127.0.0.1:8080`), or a file saved from
-    /// `/__emulator__/journal.jsonl` or `/__emulator__/journal`.
+    /// `/__emulator__/journal.jsonl` or `/__emulator__/journal`. The report is marked a
+    /// rehearsal unless every entry carries `upstream` (a recording proxy's journal of a
+    /// real IRP).
     #[arg(long)]
     journal: String,
     /// Admin token of the emulator, if it was started with one.
@@ -99,7 +102,7 @@ struct ReportArgs {
     admin_token: Option<String>,
     /// Profile (TOML) for the report header (company, user type, project manager, technical
     /// contact) and the minimums applied; the GSTINs, user ids and dates come from the
-    /// journal. Default: the built-in emulator profile, whose header is empty.
+    /// journal. Default: the built-in emulator profile, whose header holds placeholders.
     #[arg(long)]
     profile: Option<PathBuf>,
     /// Report only the calls with this `client_id` header.
