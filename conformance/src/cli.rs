@@ -2,7 +2,8 @@
 //! from a team's own traffic) and `audit --journal` (its retry behaviour). Exit codes: 0
 //! passed, 1 a step failed (or, with `--require-minimums` and always for `report`, a minimum
 //! is not met; for `audit`, something was found), 2 could not run (bad scenario or profile,
-//! unreachable target or journal, unwritable output).
+//! unreachable target or journal, unwritable output or one holding an earlier report, a
+//! journal filter no call matches).
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
@@ -16,7 +17,7 @@ use crate::{
     local::LocalEmulator,
     profile::Profile,
     progress::Console,
-    report::{Header, Report},
+    report::{Header, Report, folder},
     run::{DocNumbers, Runner},
     scenario::{self, Loaded},
     target::{IST, Target},
@@ -44,7 +45,8 @@ enum Command {
 #[derive(Debug, Args)]
 struct RunArgs {
     /// Base URL of the IRP; default: the profile's `base_url`, else an emulator started
-    /// in-process on a free port.
+    /// in-process on a free port. The report of the emulator (its `/__emulator__/health`
+    /// answers `status: ok`) or of any target on this machine is marked a rehearsal.
     #[arg(long)]
     target: Option<String>,
     /// Profile (TOML): credentials, roles, keys, report header. Default: the built-in
@@ -62,9 +64,14 @@ struct RunArgs {
     /// List the scenarios (after validating them) and exit.
     #[arg(long)]
     list: bool,
-    /// Where the report files go.
-    #[arg(long, default_value = "irp-conformance-report")]
-    out: PathBuf,
+    /// Where the report files go. Default: a new folder
+    /// `irp-conformance-report/<yyyy-mm-ddTHH-MM-SS>/` (IST) for each report. A folder that
+    /// already holds a report is refused (exit 2) unless `--overwrite` is given.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the report files already in `--out`.
+    #[arg(long)]
+    overwrite: bool,
     /// Seed of the invoice generator: the same seed generates the same invoices.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -85,18 +92,37 @@ struct RunArgs {
 #[derive(Debug, Args)]
 struct ReportArgs {
     /// The journal: an emulator's base URL (`http://127.0.0.1:8080`), or a file saved from
-    /// `/__emulator__/journal.jsonl` or `/__emulator__/journal`.
+    /// `/__emulator__/journal.jsonl` or `/__emulator__/journal`. The report is marked a
+    /// rehearsal unless every entry carries `upstream` (a recording proxy's journal of a
+    /// real IRP).
     #[arg(long)]
     journal: String,
     /// Admin token of the emulator, if it was started with one.
     #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
     admin_token: Option<String>,
-    /// Profile for the report header (company, contacts, minimums).
+    /// Profile (TOML) for the report header (company, user type, project manager, technical
+    /// contact) and the minimums applied; the GSTINs, user ids and dates come from the
+    /// journal. Default: the built-in emulator profile, whose header holds placeholders.
     #[arg(long)]
     profile: Option<PathBuf>,
-    /// Where the report files go.
-    #[arg(long, default_value = "irp-conformance-report")]
-    out: PathBuf,
+    /// Report only the calls with this `client_id` header.
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Report only the calls with this `Gstin` header.
+    #[arg(long)]
+    gstin: Option<String>,
+    /// Report only the calls of this API user (the `user_name` header, or the `UserName`
+    /// of a login).
+    #[arg(long)]
+    user: Option<String>,
+    /// Where the report files go. Default: a new folder
+    /// `irp-conformance-report/<yyyy-mm-ddTHH-MM-SS>/` (IST) for each report. A folder that
+    /// already holds a report is refused (exit 2) unless `--overwrite` is given.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Replace the report files already in `--out`.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(Debug, Args)]
@@ -134,14 +160,23 @@ fn scenario_source(given: Option<&str>) -> String {
     }
 }
 
-/// Fails early, before any call, when `out` cannot take the report files.
+/// Fails early, before any call, when `out` cannot take the report files. The directories
+/// it had to create are removed again (the report creates them), so a run that stops
+/// before its report leaves no empty folder behind.
 fn check_writable(out: &std::path::Path) -> anyhow::Result<()> {
+    let created: Vec<&std::path::Path> = out
+        .ancestors()
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+        .collect();
     std::fs::create_dir_all(out)
         .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
     let probe = out.join(".irp-conformance-write-check");
     std::fs::write(&probe, b"")
         .with_context(|| format!("--out {}: cannot write there", out.display()))?;
     let _ = std::fs::remove_file(&probe);
+    for dir in created {
+        let _ = std::fs::remove_dir(dir);
+    }
     Ok(())
 }
 
@@ -236,7 +271,9 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         return Ok(true);
     }
     anyhow::ensure!(!loaded.is_empty(), "no scenario matches the filter");
-    check_writable(&args.out)?;
+    let started = OffsetDateTime::now_utc();
+    let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
+    check_writable(&out)?;
     let (base, local) = match args.target.clone().or_else(|| profile.base_url.clone()) {
         Some(base) => (base, None),
         None => {
@@ -246,7 +283,6 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     };
     let target = Target::resolve(&profile, &base).await?;
     let client = target.client(Duration::from_secs(profile.timeout_seconds))?;
-    let started = OffsetDateTime::now_utc();
     let unix = u64::try_from(started.unix_timestamp()).unwrap_or_default();
     let mut runner = Runner::new(
         target.clone(),
@@ -284,26 +320,60 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
             .unwrap_or_default()
     );
     header.seed = Some(args.seed);
-    let report = Report::build(stamp(header, started), profile.minimums, outcomes);
-    finish(&report, &args.out, args.require_minimums)
+    header.filters = args
+        .filter
+        .iter()
+        .map(|f| format!("--filter {f}"))
+        .collect();
+    let mut report = Report::build(stamp(header, started), profile.minimums, outcomes);
+    if let Some(reason) = target.rehearsal() {
+        report = report.rehearsal(reason);
+    }
+    finish(&report, &out, args.require_minimums)
 }
 
 async fn report(args: ReportArgs) -> anyhow::Result<bool> {
     let profile = load_profile(args.profile.as_ref())?;
-    let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
-    let outcomes = crate::journal::outcomes(&entries);
-    let participants = crate::journal::participants(&entries);
-    let mut header = profile.header();
-    header.gstins = participants.gstins;
-    header.user_ids = participants.user_ids;
-    header.testing_from = participants.first_day.unwrap_or_default();
-    header.testing_to = participants.last_day.unwrap_or_default();
-    header.target = args.journal.clone();
-    header.source = format!("irp-conformance report --journal {}", args.journal);
     let started = OffsetDateTime::now_utc();
-    let report = Report::build(stamp(header, started), profile.minimums, outcomes);
-
-    finish(&report, &args.out, true)
+    let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
+    check_writable(&out)?;
+    let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
+    let filter = crate::journal::Filter {
+        client_id: args.client_id,
+        gstin: args.gstin,
+        user: args.user,
+    };
+    let header = stamp(profile.header(), started);
+    let report = crate::journal::report(&entries, &args.journal, &filter, header, profile.minimums)
+        .with_context(|| {
+            format!(
+                "no entry of {} matches {} ({} entries read)",
+                args.journal,
+                filter.describe().join(" "),
+                entries.len()
+            )
+        })?;
+    let passed = finish(&report, &out, true)?;
+    let never_seen = report.never_seen.as_deref().unwrap_or_default();
+    eprintln!(
+        "irp-conformance: {} catalogue case(s) never seen{} in {} ({} of {} entries kept{})",
+        never_seen.len(),
+        if never_seen.is_empty() {
+            ""
+        } else {
+            " (listed above)"
+        },
+        args.journal,
+        entries.iter().filter(|e| filter.keeps(e)).count(),
+        entries.len(),
+        report
+            .header
+            .filters
+            .iter()
+            .map(|f| format!(", {f}"))
+            .collect::<String>()
+    );
+    Ok(passed)
 }
 
 async fn audit(args: AuditArgs) -> anyhow::Result<bool> {

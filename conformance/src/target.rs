@@ -1,5 +1,6 @@
 //! The IRP being tested: its base URL and keys (as the client's [`Portal`]), the
-//! certificate its signed documents verify with, and whether it is the emulator.
+//! certificate its signed documents verify with, and whether it is the emulator (a report
+//! of the emulator, or of any target on this machine, is a rehearsal).
 //!
 //! Resolving a target is harness business (the profile's `fetch`, the control namespace's
 //! clock); the client only needs the resolved [`Portal`].
@@ -42,6 +43,9 @@ pub struct Target {
     pub verifier: Verifier,
     /// The target answers the emulator's control namespace.
     pub control: bool,
+    /// The target is the emulator: its `/__emulator__/health` (which answers any caller)
+    /// said `status: ok`.
+    pub emulator: bool,
     /// The target's today (IST): the emulator's clock, else the wall clock.
     pub today: Date,
 }
@@ -66,7 +70,8 @@ impl Target {
             })?;
         // Health answers anyone; the rest of the control namespace only loopback callers or
         // the admin token, so the clock says whether control steps can run.
-        let control = health.as_ref().is_some_and(|h| at(h, "/status") == "ok")
+        let emulator = health.as_ref().is_some_and(|h| at(h, "/status") == "ok");
+        let control = emulator
             && probe(&http, &format!("{base}/__emulator__/clock"), token)
                 .await
                 .is_ok_and(|clock| clock.is_some());
@@ -135,9 +140,42 @@ impl Target {
             },
             verifier,
             control,
+            emulator,
             today,
         })
     }
+
+    /// Why a report of this target is a rehearsal (not evidence for NIC): it is the
+    /// emulator, or its host is this machine. `None` for any other IRP.
+    pub fn rehearsal(&self) -> Option<String> {
+        if self.emulator {
+            return Some(format!(
+                "{} is the emulator: its /__emulator__/health answered status ok",
+                self.portal.base
+            ));
+        }
+        loopback_host(&self.portal.base)
+            .map(|host| format!("the target host {host} is this machine (loopback)"))
+    }
+}
+
+/// The host of `url` when it is this machine (`localhost`, `127.0.0.0/8`, `::1`, or the
+/// unspecified address, which connects here).
+pub fn loopback_host(url: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).ok()?;
+    let host = url.host_str()?;
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let local = match bare.parse::<std::net::IpAddr>() {
+        Ok(ip) => {
+            let ip = ip.to_canonical();
+            ip.is_loopback() || ip.is_unspecified()
+        }
+        Err(_) => {
+            let name = bare.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+    };
+    local.then(|| host.to_owned())
 }
 
 impl Target {
@@ -163,4 +201,33 @@ async fn probe(
         return Ok(None);
     }
     Ok(response.json::<Value>().await.ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_are_this_machine_and_others_are_not() {
+        for url in [
+            "http://127.0.0.1:8080",
+            "http://127.8.9.10/",
+            "http://localhost:1",
+            "https://LOCALHOST./x",
+            "http://api.localhost",
+            "http://[::1]:8080",
+            "http://[::ffff:127.0.0.1]:80",
+            "http://0.0.0.0:8080",
+        ] {
+            assert!(loopback_host(url).is_some(), "{url}");
+        }
+        for url in [
+            "https://einv-apisandbox.nic.in",
+            "https://10.0.0.1",
+            "http://localhost.example.com",
+            "not a url",
+        ] {
+            assert_eq!(loopback_host(url), None, "{url}");
+        }
+    }
 }

@@ -68,6 +68,11 @@ pub struct JournalEntry {
     /// The answer with its data decrypted, or null.
     #[serde(default)]
     pub response: Value,
+    /// Base URL of the real IRP the call went to, set by a recording proxy on each entry it
+    /// journals; the emulator never sets it. A journal with it on every entry is evidence
+    /// from a real IRP, any other journal a rehearsal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upstream: Option<String>,
 }
 
 impl JournalEntry {
@@ -104,13 +109,15 @@ impl JournalEntry {
             .unwrap_or_default()
     }
 
-    /// The message the answer gave for `code`, if any.
-    pub(super) fn message_of(&self, code: &str) -> Option<&str> {
+    /// The message the answer gave for the `nth` (from 0) error with `code`, if any: when
+    /// two errors share a code, each keeps its own message.
+    pub(super) fn message_of(&self, code: &str, nth: usize) -> Option<&str> {
         self.response
             .get("ErrorDetails")?
             .as_array()?
             .iter()
-            .find(|detail| text(detail.get("ErrorCode")).as_deref() == Some(code))?
+            .filter(|detail| text(detail.get("ErrorCode")).as_deref() == Some(code))
+            .nth(nth)?
             .get("ErrorMessage")?
             .as_str()
     }

@@ -8,23 +8,32 @@
 //! report a scenario run does.
 //!
 //! How calls become outcomes (which case, what counts, what fails) is set out in
-//! [`outcome`]; the header facts (GSTINs, users, dates) come from [`participants`].
+//! [`outcome`]; the header facts (GSTINs, users, dates) come from [`participants`]. A
+//! [`Filter`] picks one client's, taxpayer's or user's calls out of a shared journal, and
+//! [`upstream`] says whether the calls went to a real IRP (through a recording proxy) or
+//! to the emulator, whose journal makes only a rehearsal; [`report`] puts it all together.
 
 mod coverage;
 mod entry;
 mod ewaybill;
+mod filter;
 mod history;
 mod invoice;
 pub mod outcome;
 mod participants;
+mod report;
 mod source;
+mod upstream;
 
 pub use self::coverage::missing_cases;
 pub use self::entry::JournalEntry;
 pub(crate) use self::entry::text;
+pub use self::filter::Filter;
 pub use self::outcome::{IRP_ERROR, SCENARIO};
 pub use self::participants::{Participants, participants};
+pub use self::report::report;
 pub use self::source::{JournalError, parse, read};
+pub use self::upstream::{Upstream, upstream};
 use crate::report::Outcome;
 
 /// One outcome per IRP call in `entries`, in journal order (oldest first, as both journal

@@ -305,9 +305,19 @@ fn actual(entry: &JournalEntry) -> String {
     let mut details: Vec<String> = entry
         .error_codes
         .iter()
-        .map(|code| match entry.message_of(code) {
-            Some(message) => format!("{code} {}", clip(message, MESSAGE_LIMIT)),
-            None => code.clone(),
+        .enumerate()
+        .map(|(i, code)| {
+            // The how-many-th error with this code: its own message, not the first one's.
+            let nth = entry
+                .error_codes
+                .iter()
+                .take(i)
+                .filter(|earlier| *earlier == code)
+                .count();
+            match entry.message_of(code.trim(), nth) {
+                Some(message) => format!("{code} {}", clip(message, MESSAGE_LIMIT)),
+                None => code.clone(),
+            }
         })
         .collect();
     if !entry.info_codes.is_empty() {

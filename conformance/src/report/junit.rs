@@ -2,7 +2,10 @@
 //!
 //! One `<testsuite>` per scenario with one `<testcase>` per outcome, plus a suite
 //! `minimums` with one test per counted API that fails while NIC's minimum is not reached:
-//! a run whose steps all pass but that is too short to send is still red in CI.
+//! a run whose steps all pass but that is too short to send is still red in CI. A journal's
+//! report adds a suite of skipped tests, one per catalogue case never seen. Every suite
+//! carries `<properties>`: `rehearsal` (true or false) and, for a rehearsal, its mark and
+//! reason, which the `<testsuites>` name repeats.
 //! Text is escaped by quick-xml; characters XML 1.0 cannot carry at all (most control
 //! characters) are replaced first, since no escape makes them legal.
 
@@ -12,10 +15,12 @@ use std::path::Path;
 use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 
-use super::model::{Outcome, Verdict};
-use super::text::{self, ordered_tallies};
+use super::model::{Outcome, REHEARSAL, Verdict};
+use super::text::{self, NEVER_SEEN_NOTE, ordered_tallies};
 use super::{Report, ReportError};
 
+/// Name of the suite of catalogue cases a journal never showed.
+const NEVER_SEEN_SUITE: &str = "catalogue cases never seen";
 /// Longest `message` attribute, in characters.
 const MESSAGE_MAX: usize = 1_000;
 /// Longest element text, in characters.
@@ -36,14 +41,20 @@ pub fn to_bytes(report: &Report) -> Result<Vec<u8>, ReportError> {
         .into_iter()
         .filter(|t| t.counted())
         .collect();
+    let never_seen = report.never_seen.as_deref().unwrap_or_default();
     let failures = report.failures().count() + minimums.iter().filter(|t| !t.met()).count();
-    let skipped = count(&report.outcomes, Verdict::Skipped);
-    let tests = (report.outcomes.len() + minimums.len()).to_string();
+    let skipped = count(&report.outcomes, Verdict::Skipped) + never_seen.len();
+    let tests = (report.outcomes.len() + minimums.len() + never_seen.len()).to_string();
     let total_millis: u64 = report.outcomes.iter().map(|o| o.millis).sum();
+    let name = match &report.rehearsal {
+        Some(_) => format!("irp-conformance ({REHEARSAL})"),
+        None => "irp-conformance".to_owned(),
+    };
+    let properties = properties(report);
     writer
         .create_element("testsuites")
         .with_attributes([
-            ("name", "irp-conformance"),
+            ("name", name.as_str()),
             ("tests", tests.as_str()),
             ("failures", failures.to_string().as_str()),
             ("errors", "0"),
@@ -52,9 +63,13 @@ pub fn to_bytes(report: &Report) -> Result<Vec<u8>, ReportError> {
         ])
         .write_inner_content(|w| {
             for (name, outcomes) in &suites {
-                write_scenario(w, name, outcomes)?;
+                write_scenario(w, name, outcomes, &properties)?;
             }
-            write_minimums(w, &minimums)
+            write_minimums(w, &minimums, &properties)?;
+            if let Some(cases) = &report.never_seen {
+                write_never_seen(w, cases, &properties)?;
+            }
+            Ok(())
         })
         .map_err(encode)?;
     let mut bytes = writer.into_inner().into_inner();
@@ -91,7 +106,73 @@ fn count<'a>(outcomes: impl IntoIterator<Item = &'a Outcome>, verdict: Verdict) 
         .count()
 }
 
-fn write_scenario(w: &mut XmlWriter, name: &str, outcomes: &[&Outcome]) -> std::io::Result<()> {
+/// The `<property>` pairs of every suite: whether the report is a rehearsal, and why.
+fn properties(report: &Report) -> Vec<(&'static str, String)> {
+    match &report.rehearsal {
+        Some(reason) => vec![
+            ("rehearsal", "true".to_owned()),
+            ("rehearsal_mark", REHEARSAL.to_owned()),
+            ("rehearsal_reason", xml_text(reason, MESSAGE_MAX)),
+        ],
+        None => vec![("rehearsal", "false".to_owned())],
+    }
+}
+
+fn write_properties(w: &mut XmlWriter, properties: &[(&str, String)]) -> std::io::Result<()> {
+    w.create_element("properties").write_inner_content(|w| {
+        for (name, value) in properties {
+            w.create_element("property")
+                .with_attributes([("name", *name), ("value", value.as_str())])
+                .write_empty()?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// One skipped test per catalogue case a journal never showed: CI views list them.
+fn write_never_seen(
+    w: &mut XmlWriter,
+    cases: &[String],
+    properties: &[(&str, String)],
+) -> std::io::Result<()> {
+    w.create_element("testsuite")
+        .with_attributes([
+            ("name", NEVER_SEEN_SUITE),
+            ("tests", cases.len().to_string().as_str()),
+            ("failures", "0"),
+            ("errors", "0"),
+            ("skipped", cases.len().to_string().as_str()),
+            ("time", "0"),
+        ])
+        .write_inner_content(|w| {
+            write_properties(w, properties)?;
+            for case in cases {
+                let name = xml_text(case, MESSAGE_MAX);
+                w.create_element("testcase")
+                    .with_attributes([
+                        ("classname", NEVER_SEEN_SUITE),
+                        ("name", name.as_str()),
+                        ("time", "0"),
+                    ])
+                    .write_inner_content(|w| {
+                        w.create_element("skipped")
+                            .with_attribute(("message", NEVER_SEEN_NOTE))
+                            .write_empty()?;
+                        Ok(())
+                    })?;
+            }
+            Ok(())
+        })?;
+    Ok(())
+}
+
+fn write_scenario(
+    w: &mut XmlWriter,
+    name: &str,
+    outcomes: &[&Outcome],
+    properties: &[(&str, String)],
+) -> std::io::Result<()> {
     let name = xml_text(name, MESSAGE_MAX);
     let millis: u64 = outcomes.iter().map(|o| o.millis).sum();
     w.create_element("testsuite")
@@ -114,6 +195,7 @@ fn write_scenario(w: &mut XmlWriter, name: &str, outcomes: &[&Outcome]) -> std::
             ("time", seconds(millis).as_str()),
         ])
         .write_inner_content(|w| {
+            write_properties(w, properties)?;
             for outcome in outcomes {
                 write_outcome(w, &name, outcome)?;
             }
@@ -171,7 +253,11 @@ fn write_outcome(w: &mut XmlWriter, suite: &str, outcome: &Outcome) -> std::io::
     Ok(())
 }
 
-fn write_minimums(w: &mut XmlWriter, tallies: &[&super::Tally]) -> std::io::Result<()> {
+fn write_minimums(
+    w: &mut XmlWriter,
+    tallies: &[&super::Tally],
+    properties: &[(&str, String)],
+) -> std::io::Result<()> {
     let failures = tallies.iter().filter(|t| !t.met()).count();
     w.create_element("testsuite")
         .with_attributes([
@@ -183,6 +269,7 @@ fn write_minimums(w: &mut XmlWriter, tallies: &[&super::Tally]) -> std::io::Resu
             ("time", "0"),
         ])
         .write_inner_content(|w| {
+            write_properties(w, properties)?;
             for tally in tallies {
                 let min_success = tally.min_success.unwrap_or(0);
                 let min_failure = tally.min_failure.unwrap_or(0);

@@ -1,7 +1,8 @@
 //! A short Markdown summary for CI logs and pull-request comments.
 //!
-//! It carries what a reviewer needs to act on (the verdict, the per-API counts, what is
-//! failing and why, what is missing) and leaves the exchanges to the XLSX and JSON. Table
+//! It carries what a reviewer needs to act on (the rehearsal banner when the report is one,
+//! the verdict, the per-API counts, what is failing and why, what is missing, the catalogue
+//! cases a journal never showed) and leaves the exchanges to the XLSX and JSON. Table
 //! cells are escaped and shortened so a hostile or huge string cannot break the table.
 
 use std::collections::BTreeMap;
@@ -12,7 +13,8 @@ use crate::api::Api;
 
 use super::model::Verdict;
 use super::text::{
-    self, kind_label, met_label, minimums_label, ordered_tallies, totals, verdict_line,
+    self, NEVER_SEEN_NOTE, filters_text, kind_label, met_label, minimums_label, nothing_missing,
+    ordered_tallies, rehearsal_banner, totals, verdict_line,
 };
 use super::{Report, ReportError};
 
@@ -36,9 +38,17 @@ pub fn write(report: &Report, path: &Path) -> Result<(), ReportError> {
 
 fn write_summary(md: &mut String, report: &Report) -> std::fmt::Result {
     let header = &report.header;
+    if let Some(banner) = rehearsal_banner(report) {
+        writeln!(md, "> **⚠️ {}**", inline(&banner))?;
+        writeln!(md)?;
+    }
     writeln!(md, "# E-Invoice API Test Summary Report")?;
     writeln!(md)?;
-    let mark = if report.passed() { "✅" } else { "❌" };
+    let mark = match (report.is_rehearsal(), report.passed()) {
+        (true, _) => "⚠️",
+        (false, true) => "✅",
+        (false, false) => "❌",
+    };
     writeln!(md, "**{mark} {}**", inline(&verdict_line(report)))?;
     writeln!(md)?;
     let mut facts = Vec::new();
@@ -54,6 +64,9 @@ fn write_summary(md: &mut String, report: &Report) -> std::fmt::Result {
     }
     if let Some(seed) = header.seed {
         facts.push(format!("Seed: {seed}"));
+    }
+    if !header.filters.is_empty() {
+        facts.push(format!("Filters: {}", inline(&filters_text(header))));
     }
     if !facts.is_empty() {
         writeln!(md, "{}", facts.join(" · "))?;
@@ -176,10 +189,23 @@ fn write_summary(md: &mut String, report: &Report) -> std::fmt::Result {
     writeln!(md, "## What is missing ({})", report.missing.len())?;
     writeln!(md)?;
     if report.missing.is_empty() {
-        writeln!(md, "Nothing: the report can be sent.")?;
+        writeln!(md, "{}", nothing_missing(report))?;
     } else {
         for item in &report.missing {
             writeln!(md, "- {}", inline(item))?;
+        }
+    }
+    if let Some(never_seen) = &report.never_seen {
+        writeln!(md)?;
+        writeln!(md, "## Catalogue cases never seen ({})", never_seen.len())?;
+        writeln!(md)?;
+        writeln!(md, "{NEVER_SEEN_NOTE}")?;
+        writeln!(md)?;
+        if never_seen.is_empty() {
+            writeln!(md, "None: the journal shows every case a client reaches.")?;
+        }
+        for case in never_seen.iter().take(MAX_FAILING) {
+            writeln!(md, "- {}", inline(case))?;
         }
     }
     Ok(())

@@ -9,8 +9,11 @@
 //! - [`junit`]: JUnit XML, for CI test views;
 //! - [`markdown`]: a short summary for CI logs and pull-request comments.
 //!
-//! [`write_all`] writes all five into one directory under fixed names.
+//! [`write_all`] writes all five into one directory under fixed names; [`folder`] chooses
+//! that directory and refuses one that holds an earlier report. A rehearsal (a report from
+//! the local emulator) carries [`REHEARSAL`] in every format and never says it can be sent.
 
+pub mod folder;
 pub mod json;
 pub mod junit;
 pub mod markdown;
@@ -23,7 +26,7 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use self::model::{Case, Exchange, Header, Kind, Outcome, Report, Tally, Verdict};
+pub use self::model::{Case, Exchange, Header, Kind, Outcome, REHEARSAL, Report, Tally, Verdict};
 
 /// File name of the Excel form.
 pub const XLSX_FILE: &str = "test-summary-report.xlsx";

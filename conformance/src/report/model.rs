@@ -42,7 +42,13 @@ pub struct Header {
     pub generated_at: String,
     /// The generator seed of a run.
     pub seed: Option<u64>,
+    /// The filters the outcomes were selected with (`--filter`, `--client-id`, `--gstin`,
+    /// `--user`), as `flag value`; empty when none was applied.
+    pub filters: Vec<String>,
 }
+
+/// The mark of a report that is not evidence for NIC: every format carries it.
+pub const REHEARSAL: &str = "REHEARSAL against the local emulator: not evidence for NIC";
 
 /// Whether a case expects the IRP to accept or to reject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -187,8 +193,17 @@ pub struct Report {
     pub cases: Vec<Case>,
     /// Every outcome, in run order.
     pub outcomes: Vec<Outcome>,
-    /// What is still needed before the report can be sent (minimums short, cases failing).
+    /// What is still needed before the report can be sent (minimums short, cases failing,
+    /// and outside a rehearsal the header fields left empty).
     pub missing: Vec<String>,
+    /// Why this report is a rehearsal ([`REHEARSAL`]): the cases ran against the local
+    /// emulator, or the journal came from it. `None` for a report from a real IRP.
+    #[serde(default, rename = "rehearsal_reason")]
+    pub rehearsal: Option<String>,
+    /// Journal mode: the catalogue cases no call showed yet (see
+    /// [`crate::journal::missing_cases`]); `None` for a run, whose scenarios choose the cases.
+    #[serde(default)]
+    pub never_seen: Option<Vec<String>>,
 }
 
 impl Report {
@@ -241,20 +256,46 @@ impl Report {
         let tallies: Vec<Tally> = tallies.into_values().collect();
         let mut cases: Vec<Case> = cases.into_values().collect();
         cases.sort_by_key(|c| (c.api, case_order(&c.id)));
-        let missing = missing(&tallies, &cases);
-        Report {
+        let mut report = Report {
             header,
             minimums,
             tallies,
             cases,
             outcomes,
-            missing,
-        }
+            missing: Vec::new(),
+            rehearsal: None,
+            never_seen: None,
+        };
+        report.missing = missing(&report);
+        report
     }
 
-    /// True when no outcome failed and every minimum is met.
+    /// Marks the report as a rehearsal for `reason`. The header fields the form needs are
+    /// then not listed as missing: a rehearsal is not sent anywhere.
+    pub fn rehearsal(mut self, reason: impl Into<String>) -> Self {
+        self.rehearsal = Some(reason.into());
+        self.missing = missing(&self);
+        self
+    }
+
+    /// Sets the catalogue cases a journal never showed.
+    pub fn never_seen(mut self, cases: Vec<String>) -> Self {
+        self.never_seen = Some(cases);
+        self
+    }
+
+    /// Whether this is a rehearsal: not evidence for NIC, never to be sent.
+    pub fn is_rehearsal(&self) -> bool {
+        self.rehearsal.is_some()
+    }
+
+    /// True when no outcome failed, every minimum is met and nothing else is missing (the
+    /// header fields the form needs, outside a rehearsal). A rehearsal can pass; it is still
+    /// not evidence for NIC ([`Report::is_rehearsal`]).
     pub fn passed(&self) -> bool {
-        self.failures().next().is_none() && self.tallies.iter().all(Tally::met)
+        self.failures().next().is_none()
+            && self.tallies.iter().all(Tally::met)
+            && self.missing.is_empty()
     }
 
     /// The outcomes that failed.
@@ -284,6 +325,42 @@ impl Tally {
     }
 }
 
+/// The header fields NIC's form asks for that are empty or still a placeholder in
+/// parentheses (the built-in profile's `(set in your profile)`), with where to fill them in.
+fn header_gaps(header: &Header) -> Vec<String> {
+    let profile = |key: &str| format!("set `{key}` under [report] in the profile");
+    let unset = |value: &str| {
+        let value = value.trim();
+        value.is_empty() || (value.starts_with('(') && value.ends_with(')'))
+    };
+    let journal = || "neither the journal nor the profile names one".to_owned();
+    [
+        ("Company", unset(&header.company), profile("company")),
+        ("User type", unset(&header.user_type), profile("user_type")),
+        (
+            "Project manager",
+            unset(&header.project_manager),
+            profile("project_manager"),
+        ),
+        (
+            "Technical contact",
+            unset(&header.technical_contact),
+            profile("technical_contact"),
+        ),
+        ("GSTINs used", header.gstins.is_empty(), journal()),
+        ("API user ids used", header.user_ids.is_empty(), journal()),
+        (
+            "Testing dates",
+            header.testing_from.is_empty() || header.testing_to.is_empty(),
+            "no call carries a date".to_owned(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, empty, _)| *empty)
+    .map(|(field, _, hint)| format!("Header: {field} is not filled in ({hint})"))
+    .collect()
+}
+
 /// `G-2` before `G-13`: the prefix, then the number, then any rest.
 fn case_order(id: &str) -> (String, u32, String) {
     let (prefix, rest) = id.split_once('-').unwrap_or((id, ""));
@@ -296,8 +373,9 @@ fn case_order(id: &str) -> (String, u32, String) {
     )
 }
 
-fn missing(tallies: &[Tally], cases: &[Case]) -> Vec<String> {
+fn missing(report: &Report) -> Vec<String> {
     let mut missing = Vec::new();
+    let (tallies, cases) = (&report.tallies, &report.cases);
     for tally in tallies {
         if let Some(min) = tally.min_success.filter(|m| tally.success < *m) {
             missing.push(format!(
@@ -325,6 +403,9 @@ fn missing(tallies: &[Tally], cases: &[Case]) -> Vec<String> {
             case.runs - case.passed,
             case.runs
         ));
+    }
+    if !report.is_rehearsal() {
+        missing.extend(header_gaps(&report.header));
     }
     missing
 }

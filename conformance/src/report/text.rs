@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::model::{Header, Kind, Report, Tally, Verdict};
+use super::model::{Header, Kind, REHEARSAL, Report, Tally, Verdict};
 
 /// What a cut-off text ends with.
 pub(crate) const ELLIPSIS: char = '…';
@@ -108,13 +108,18 @@ pub(crate) fn totals(report: &Report) -> Totals {
     )
 }
 
-/// One sentence saying whether the report can be sent.
+/// One sentence saying whether the report can be sent; a rehearsal's never says it can.
 pub(crate) fn verdict_line(report: &Report) -> String {
     let failed = report.failures().count();
     let short = report.tallies.iter().filter(|t| !t.met()).count();
-    if report.passed() {
+    let header = report
+        .missing
+        .iter()
+        .filter(|m| m.starts_with("Header: "))
+        .count();
+    let state = if report.passed() {
         format!(
-            "PASSED: every minimum is met and all {} outcome(s) were as expected.",
+            "every minimum is met and all {} outcome(s) were as expected",
             report.outcomes.len()
         )
     } else {
@@ -125,11 +130,65 @@ pub(crate) fn verdict_line(report: &Report) -> String {
         if failed > 0 {
             why.push(format!("{failed} outcome(s) not as expected"));
         }
+        if header > 0 {
+            why.push(format!("{header} header field(s) not filled in"));
+        }
         if why.is_empty() {
             why.push("see what is missing".to_owned());
         }
-        format!("NOT READY: {}.", why.join(", "))
+        why.join(", ")
+    };
+    match (report.is_rehearsal(), report.passed()) {
+        (false, true) => format!("PASSED: {state}."),
+        (false, false) => format!("NOT READY: {state}."),
+        (true, true) => format!(
+            "{REHEARSAL}. Rehearsal passed: {state}; run the cases against NIC's sandbox for a \
+             report to send."
+        ),
+        (true, false) => format!("{REHEARSAL}. Rehearsal NOT READY: {state}."),
     }
+}
+
+/// What the list of catalogue cases never seen is, in every format.
+pub(crate) const NEVER_SEEN_NOTE: &str = "Cases of the catalogue that no journaled call showed \
+     yet. NIC's minimums count calls per API, so these do not stop the report; they are the \
+     features and rules your traffic has not shown the IRP.";
+
+/// What the "what is missing" section says when nothing is.
+pub(crate) fn nothing_missing(report: &Report) -> &'static str {
+    if report.is_rehearsal() {
+        "Nothing is missing in this rehearsal, which cannot be sent: it ran against the local \
+         emulator. Run the same cases against NIC's sandbox for a report to send."
+    } else {
+        "Nothing: the report can be sent."
+    }
+}
+
+/// Title of the list of what is missing.
+pub(crate) fn still_needed(report: &Report) -> &'static str {
+    if report.is_rehearsal() {
+        "What this rehearsal still lacks"
+    } else {
+        "What is still needed before the report can be sent"
+    }
+}
+
+/// The rehearsal mark with its reason, when the report is a rehearsal.
+pub(crate) fn rehearsal_banner(report: &Report) -> Option<String> {
+    let reason = report.rehearsal.as_deref()?;
+    Some(if reason.is_empty() {
+        format!("{REHEARSAL}.")
+    } else {
+        format!("{REHEARSAL}. Why: {reason}.")
+    })
+}
+
+/// The target's host (`einv-apisandbox.nic.in`), or the target as given when it is no URL.
+pub(crate) fn target_host(header: &Header) -> String {
+    reqwest::Url::parse(&header.target)
+        .ok()
+        .and_then(|url| url.host_str().map(str::to_owned))
+        .unwrap_or_else(|| header.target.clone())
 }
 
 /// Name of the table of minimums applied.
@@ -160,7 +219,17 @@ pub(crate) fn header_rows(header: &Header) -> Vec<(&'static str, String)> {
             "Seed",
             header.seed.map(|s| s.to_string()).unwrap_or_default(),
         ),
+        ("Filters", filters_text(header)),
     ]
+}
+
+/// The filters applied, or `none`.
+pub(crate) fn filters_text(header: &Header) -> String {
+    if header.filters.is_empty() {
+        "none".to_owned()
+    } else {
+        header.filters.join(", ")
+    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,12 @@
 //! - **Cases**: the "Key API × Key features" grid, with expected and actual results and a
 //!   representative request and response;
 //! - **Outcomes**: every step of the run;
-//! - **Missing**: what is still needed, when anything is.
+//! - **Missing**: what is still needed, when anything is;
+//! - **Never seen**: the catalogue cases a journal never showed, when there are any.
+//!
+//! A rehearsal (a report from the local emulator) carries its mark in a banner row under the
+//! title and in the printed page header of every sheet, and its sheet tabs are red; any
+//! other report's page header names the company and the target's host.
 //!
 //! Counts are written as numbers (so the sheet can sum them), failing rows are filled red
 //! and every text is cut to Excel's cell limit.
@@ -16,10 +21,11 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::model::{Case, Exchange, Outcome, Tally, Verdict};
+use super::model::{Case, Exchange, Outcome, REHEARSAL, Tally, Verdict};
 use super::text::{
-    ELLIPSIS, header_rows, kind_label, met_label, minimums_label, ordered_tallies, pretty_json,
-    totals, verdict_label, verdict_line,
+    ELLIPSIS, NEVER_SEEN_NOTE, header_rows, kind_label, met_label, minimums_label, ordered_tallies,
+    pretty_json, rehearsal_banner, still_needed, target_host, totals, truncate, verdict_label,
+    verdict_line,
 };
 use super::{Report, ReportError};
 
@@ -35,6 +41,16 @@ pub fn to_bytes(report: &Report) -> Result<Vec<u8>, ReportError> {
     outcomes_sheet(workbook.add_worksheet(), report, &formats)?;
     if !report.missing.is_empty() {
         missing_sheet(workbook.add_worksheet(), report, &formats)?;
+    }
+    if let Some(cases) = report.never_seen.as_deref().filter(|c| !c.is_empty()) {
+        never_seen_sheet(workbook.add_worksheet(), cases, &formats)?;
+    }
+    let header = page_header(report);
+    for sheet in workbook.worksheets_mut() {
+        sheet.set_header(header.as_str());
+        if report.is_rehearsal() {
+            sheet.set_tab_color(Color::RGB(RED_TEXT));
+        }
     }
     Ok(workbook.save_to_buffer()?)
 }
@@ -77,6 +93,8 @@ struct Formats {
     skipped: Format,
     verdict_pass: Format,
     verdict_fail: Format,
+    verdict_rehearsal: Format,
+    banner: Format,
     note: Format,
 }
 
@@ -141,6 +159,22 @@ impl Formats {
                 .set_align(FormatAlign::VerticalCenter)
                 .set_background_color(Color::RGB(RED_FILL))
                 .set_font_color(Color::RGB(RED_TEXT)),
+            verdict_rehearsal: Format::new()
+                .set_bold()
+                .set_font_size(12)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_background_color(Color::RGB(AMBER_FILL))
+                .set_font_color(Color::RGB(AMBER_TEXT)),
+            banner: Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter)
+                .set_border(FormatBorder::Medium)
+                .set_border_color(Color::RGB(RED_TEXT))
+                .set_background_color(Color::RGB(RED_FILL))
+                .set_font_color(Color::RGB(RED_TEXT)),
             note: Format::new()
                 .set_text_wrap()
                 .set_align(FormatAlign::Top)
@@ -154,6 +188,27 @@ impl Formats {
             Verdict::Failed => &self.fail,
             Verdict::Skipped => &self.skipped,
         }
+    }
+}
+
+/// The printed page header of every sheet: the rehearsal mark, or the company and the
+/// target's host. Excel drops a header of 255 characters or more, so each part is cut.
+fn page_header(report: &Report) -> String {
+    let escape = |s: &str, max: usize| {
+        let one_line: String = truncate(s, max)
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        one_line.replace('&', "&&")
+    };
+    if report.is_rehearsal() {
+        format!("&C&\"-,Bold\"{}", escape(REHEARSAL, 100))
+    } else {
+        format!(
+            "&L{}&R{}",
+            escape(&report.header.company, 80),
+            escape(&target_host(&report.header), 80)
+        )
     }
 }
 
@@ -241,6 +296,11 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
     ws.set_freeze_panes(1, 0)?;
 
     let mut row = 3;
+    if let Some(banner) = rehearsal_banner(report) {
+        ws.merge_range(row, 0, row, SUMMARY_LAST_COL, &banner, &f.banner)?;
+        ws.set_row_height(row, height_for(banner.chars().count(), 110, 4).max(30.0))?;
+        row += 2;
+    }
     for (label, value) in header_rows(&report.header) {
         text(ws, row, 0, label, &f.label)?;
         ws.merge_range(
@@ -304,13 +364,16 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
     row += 2;
 
     let verdict = format!("Result: {}", verdict_line(report));
-    let format = if report.passed() {
-        &f.verdict_pass
-    } else {
-        &f.verdict_fail
+    let format = match (report.is_rehearsal(), report.passed()) {
+        (true, _) => &f.verdict_rehearsal,
+        (false, true) => &f.verdict_pass,
+        (false, false) => &f.verdict_fail,
     };
     ws.merge_range(row, 0, row, SUMMARY_LAST_COL, &verdict, format)?;
-    ws.set_row_height(row, 32)?;
+    ws.set_row_height(
+        row,
+        (height_for(verdict.chars().count(), 100, 4) * 1.2).max(32.0),
+    )?;
     row += 2;
     ws.merge_range(
         row,
@@ -324,6 +387,19 @@ fn summary_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
         &f.note,
     )?;
     ws.set_row_height(row, 45)?;
+    if let Some(cases) = &report.never_seen {
+        row += 2;
+        let line = format!(
+            "Catalogue cases never seen: {}{}",
+            cases.len(),
+            if cases.is_empty() {
+                ""
+            } else {
+                " (sheet Never seen)"
+            }
+        );
+        ws.merge_range(row, 0, row, SUMMARY_LAST_COL, &line, &f.heading)?;
+    }
     Ok(())
 }
 
@@ -492,17 +568,27 @@ fn missing_sheet(ws: &mut Worksheet, report: &Report, f: &Formats) -> Result<(),
     ws.set_column_width(0, 6)?;
     ws.set_column_width(1, 120)?;
     text(ws, 0, 0, "#", &f.head)?;
-    text(
-        ws,
-        0,
-        1,
-        "What is still needed before the report can be sent",
-        &f.head,
-    )?;
+    text(ws, 0, 1, still_needed(report), &f.head)?;
     ws.set_freeze_panes(1, 0)?;
     for (row, item) in (1..).zip(&report.missing) {
         number(ws, row, 0, row, &f.number)?;
         text(ws, row, 1, item, &f.failed_text)?;
+    }
+    Ok(())
+}
+
+fn never_seen_sheet(ws: &mut Worksheet, cases: &[String], f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Never seen")?;
+    ws.set_column_width(0, 6)?;
+    ws.set_column_width(1, 120)?;
+    ws.merge_range(0, 0, 0, 1, NEVER_SEEN_NOTE, &f.note)?;
+    ws.set_row_height(0, 30)?;
+    text(ws, 1, 0, "#", &f.head)?;
+    text(ws, 1, 1, "Catalogue case never seen", &f.head)?;
+    ws.set_freeze_panes(2, 0)?;
+    for (n, case) in (1..).zip(cases) {
+        number(ws, n + 1, 0, n, &f.number)?;
+        text(ws, n + 1, 1, case, &f.text)?;
     }
     Ok(())
 }

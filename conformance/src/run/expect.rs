@@ -297,6 +297,29 @@ mod tests {
         assert!(!same(&json!(null), &json!("x")));
     }
 
+    /// Each error shows its own message, also when two share a code.
+    #[test]
+    fn describe_gives_each_error_its_own_message() {
+        let answer = Answer {
+            call: "POST /eicore/v1.03/Invoice".to_owned(),
+            http_status: 200,
+            request: Value::Null,
+            doc: json!({"Status": 0, "ErrorDetails": [
+                {"ErrorCode": "3028", "ErrorMessage": "GSTIN - A is not present"},
+                {"ErrorCode": "3028", "ErrorMessage": "GSTIN - B is not present"},
+                {"ErrorCode": 2172, "ErrorMessage": "IGST is not applicable"}
+            ]}),
+            elapsed: std::time::Duration::ZERO,
+            retries: Vec::new(),
+            reconciled: false,
+        };
+        assert_eq!(
+            describe(&answer),
+            "Status 0: 3028 GSTIN - A is not present; 3028 GSTIN - B is not present; \
+             2172 IGST is not applicable"
+        );
+    }
+
     #[test]
     fn every_response_schema_compiles() {
         assert_eq!(validators().len(), 8);

@@ -56,6 +56,12 @@ fn the_onboarding_suite_passes_against_the_in_process_emulator_and_meets_every_m
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let report = json(&out.path().join("report.json"));
     assert_eq!(report["passed"], true);
+    // Every minimum met, every outcome as expected, and still only a rehearsal: the
+    // emulator's GSTINs on a loopback target are no evidence for NIC.
+    crate::rehearsal::assert_rehearsal_everywhere(
+        out.path(),
+        "/__emulator__/health answered status ok",
+    );
     let outcomes = report["outcomes"].as_array().unwrap();
     assert!(outcomes.len() >= 390, "{} outcomes", outcomes.len());
     assert!(outcomes.iter().all(|o| o["verdict"] == "passed"));
@@ -257,7 +263,7 @@ fn list_validates_and_names_every_onboarding_scenario() {
     }
 }
 
-fn tally(report: &Value, api: &str) -> (u64, u64) {
+pub(crate) fn tally(report: &Value, api: &str) -> (u64, u64) {
     report["tallies"]
         .as_array()
         .unwrap()
@@ -318,6 +324,10 @@ async fn the_journal_of_a_run_reports_the_counts_the_run_sent() {
             .any(|m| m.as_str().unwrap().contains("Generate IRN"))
     );
     assert!(journal_out.path().join("test-summary-report.xlsx").exists());
+    crate::rehearsal::assert_rehearsal_everywhere(
+        journal_out.path(),
+        "the journal came from the emulator",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -408,7 +418,10 @@ fn run_works_outside_the_repository_and_fails_early_and_once() {
     ]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("--out") && !stderr.contains("unreachable"), "{stderr}");
+    assert!(
+        stderr.contains("--out") && !stderr.contains("unreachable"),
+        "{stderr}"
+    );
 
     let missing = from(&["run", "--profile", "nope.toml"]);
     let stderr = String::from_utf8_lossy(&missing.stderr);

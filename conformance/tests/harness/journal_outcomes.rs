@@ -393,3 +393,25 @@ async fn files_in_both_formats_read_alike_and_a_bad_line_is_named() {
     assert!(matches!(err, JournalError::Io { .. }), "{err}");
     assert!(err.to_string().contains("none.jsonl"), "{err}");
 }
+
+/// Two errors with the same code, and a third with another: each keeps its own message in
+/// Actual (the first message used to be repeated for the second 3028).
+#[test]
+fn actual_shows_each_error_s_own_message_when_two_share_a_code() {
+    let mut entry = rejected("generate_irn", &["3028", "3028", "2172"]);
+    entry.response["ErrorDetails"] = json!([
+        {"ErrorCode": "3028", "ErrorMessage": "GSTIN - 29AAACU9999Z1ZB is not present"},
+        {"ErrorCode": "3028", "ErrorMessage": "GSTIN - 27AAACB4444D1Z3 is not present"},
+        {"ErrorCode": "2172", "ErrorMessage": "For intra state transaction IGST is not applicable"},
+    ]);
+    let got = journal::outcomes(&[entry]);
+    assert_eq!(
+        got[0].actual,
+        "Status 0: 3028 GSTIN - 29AAACU9999Z1ZB is not present; \
+         3028 GSTIN - 27AAACB4444D1Z3 is not present; \
+         2172 For intra state transaction IGST is not applicable"
+    );
+    let report = Report::build(Header::default(), Minimums::Nic, got);
+    let case = &report.cases[0];
+    assert!(case.actual.contains("27AAACB4444D1Z3"), "{}", case.actual);
+}

@@ -14,7 +14,13 @@
 //!   including items tied on `AssAmt`.
 //! - `journal`: journal mode end to end, the traffic of a hand-scripted "ERP" client.
 //! - `journal_outcomes`: journal classification on a table of synthetic entries.
-//! - `report_formats`: the five report writers, read back.
+//! - `journal_report`: `report --journal` on files: the catalogue cases never seen, the
+//!   `--client-id`/`--gstin`/`--user` filters, the timestamped default `--out` and the
+//!   refusal to overwrite an earlier report.
+//! - `report_formats`: the five report writers, read back; the PDF's pages (no near-empty
+//!   last page, long messages cut per error).
+//! - `rehearsal`: the rehearsal mark in every format (a run against the emulator, a journal
+//!   it wrote) and its absence from a proxy journal of a real IRP.
 //! - `retry`: `scenarios/retry/` with the client's retry policy, and without it.
 //! - `lost_answer`: an IRN committed and its answer lost; the reconciling client passes
 //!   the audit, the one that registers again under a new number is flagged.
@@ -36,8 +42,10 @@ mod generator;
 mod generator_masters;
 mod journal;
 mod journal_outcomes;
+mod journal_report;
 mod lost_answer;
 mod qr;
+mod rehearsal;
 mod report_formats;
 mod retry;
 mod suite;

@@ -76,6 +76,7 @@ fn header() -> Header {
         tool: "irp-conformance 0.1.0".to_owned(),
         generated_at: "2025-01-10T12:00:00Z".to_owned(),
         seed: Some(42),
+        filters: Vec::new(),
     }
 }
 
@@ -155,7 +156,7 @@ fn rows_by_first_cell(path: &Path, sheet: &str, key_col: usize) -> BTreeMap<Stri
 }
 
 /// Page objects in a PDF (the page tree's `/Type /Pages` excluded).
-fn page_count(bytes: &[u8]) -> usize {
+pub(crate) fn page_count(bytes: &[u8]) -> usize {
     let needle = b"/Type /Page";
     bytes
         .windows(needle.len() + 1)
@@ -164,8 +165,13 @@ fn page_count(bytes: &[u8]) -> usize {
 }
 
 /// The text shown on each page (its content stream inflated, the strings decoded).
-fn page_texts(bytes: &[u8]) -> Vec<String> {
-    let mut texts = Vec::new();
+pub(crate) fn page_texts(bytes: &[u8]) -> Vec<String> {
+    page_contents(bytes).iter().map(|c| shown(c)).collect()
+}
+
+/// Each page's content stream, inflated.
+fn page_contents(bytes: &[u8]) -> Vec<String> {
+    let mut contents = Vec::new();
     let mut rest = bytes;
     while let Some(start) = find(rest, b"stream\n") {
         let body = &rest[start + b"stream\n".len()..];
@@ -174,10 +180,22 @@ fn page_texts(bytes: &[u8]) -> Vec<String> {
         flate2::read::ZlibDecoder::new(&body[..end])
             .read_to_end(&mut inflated)
             .unwrap();
-        texts.push(shown(&String::from_utf8_lossy(&inflated)));
+        contents.push(String::from_utf8_lossy(&inflated).into_owned());
         rest = &body[end + b"\nendstream".len()..];
     }
-    texts
+    contents
+}
+
+/// The baselines (`x y Td`) of the text a content stream shows, top to bottom.
+fn baselines(content: &str) -> Vec<f32> {
+    let tokens: Vec<&str> = content.split_ascii_whitespace().collect();
+    let mut ys: Vec<f32> = tokens
+        .windows(3)
+        .filter(|w| w[2] == "Td")
+        .map(|w| w[1].parse().unwrap())
+        .collect();
+    ys.sort_by(|a, b| b.total_cmp(a));
+    ys
 }
 
 /// The strings a content stream shows, one per line, decoded from WinAnsi (as Latin-1,
@@ -442,8 +460,12 @@ fn a_complete_run_passes_everywhere() {
     assert_eq!(xml.matches("<failure").count(), 0);
     assert!(markdown::to_string(&report).contains("PASSED"));
     let bytes = pdf::to_bytes(&report).unwrap();
-    assert_eq!(page_count(&bytes), 3);
-    assert!(page_texts(&bytes)[2].contains("Nothing is missing"));
+    let pages = page_texts(&bytes);
+    // The grid is short: what is missing follows it on its page, not alone on a third.
+    assert_eq!(page_count(&bytes), 2);
+    assert!(pages[1].contains("\nG-1\n"));
+    assert!(pages[1].contains("Nothing is missing"));
+    assert!(pages.iter().all(|p| !p.contains("REHEARSAL")));
 }
 
 #[test]
@@ -560,4 +582,109 @@ fn hostile_text_does_not_break_any_writer() {
     let value: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&written.json).unwrap()).unwrap();
     assert_eq!(value["header"]["company"], nasty.as_str());
+}
+
+/// Height from the top of the content to the lowest line of text on a page, the rehearsal
+/// band and the footer left out.
+fn content_height(content: &str) -> f32 {
+    const TOP: f32 = 595.28 - 36.0;
+    let lowest = baselines(content)
+        .into_iter()
+        .filter(|y| *y < TOP && *y > 30.0)
+        .fold(TOP, f32::min);
+    TOP - lowest
+}
+
+/// Reports of every length from one case to many, with and without failures and missing
+/// items: no last page holds only a line or two (a table's last row, a lone heading).
+#[test]
+fn no_report_ends_on_a_near_empty_page() {
+    let mut shortest = f32::MAX;
+    for cases in 1..=90 {
+        for failing_every in [0, 3, 11] {
+            let outcomes: Vec<Outcome> = (0..cases)
+                .map(|i| {
+                    let failed = failing_every > 0 && i % failing_every == 0;
+                    let verdict = if failed {
+                        Verdict::Failed
+                    } else {
+                        Verdict::Passed
+                    };
+                    outcome(
+                        Api::GenerateIrn,
+                        &format!("G-{i}"),
+                        Kind::Success,
+                        verdict,
+                        i,
+                    )
+                })
+                .collect();
+            let report = Report::build(header(), Minimums::Nic, outcomes);
+            let bytes = pdf::to_bytes(&report).unwrap();
+            let pages = page_contents(&bytes);
+            let texts = page_texts(&bytes);
+            assert_eq!(page_count(&bytes), pages.len());
+            let last = pages.last().unwrap();
+            let height = content_height(last);
+            shortest = shortest.min(height);
+            assert!(
+                height >= 90.0,
+                "{cases} case(s), failing every {failing_every}: the last of {} pages holds \
+                 {height} pt:\n{}",
+                pages.len(),
+                texts.last().unwrap()
+            );
+            assert!(
+                texts
+                    .last()
+                    .unwrap()
+                    .contains(&format!("Page {0} of {0}", pages.len()))
+            );
+        }
+    }
+    assert!(
+        shortest < 300.0,
+        "some last page is short but not near-empty: {shortest}"
+    );
+}
+
+/// A long message is cut with "…" to its cell, and the error after it still shows: each
+/// error of Actual, and each reason, has its own lines.
+#[test]
+fn long_messages_are_cut_with_an_ellipsis_and_do_not_hide_the_next_error() {
+    let long = "GSTIN - 29AAACU9999Z1ZB is not present in the taxpayer master and the buyer \
+                details cannot be validated against it, so the document is rejected outright";
+    let mut outcomes = outcomes(false);
+    let mut failed = outcome(Api::GenerateIrn, "GF-1", Kind::Failure, Verdict::Failed, 7);
+    failed.actual = format!("Status 0: 3028 {long}; 3028 second GSTIN missing; 2172 IGST");
+    failed.reasons = vec![
+        format!("expected error 2150, got {}", failed.actual),
+        "the second reason".to_owned(),
+    ];
+    outcomes.push(failed);
+    let report = Report::build(header(), Minimums::Nic, outcomes);
+    keep_sample(&report, "long-messages");
+    let bytes = pdf::to_bytes(&report).unwrap();
+    let text = page_texts(&bytes).join("");
+    let lines: Vec<&str> = text.lines().collect();
+    // WinAnsi's ellipsis, read back as Latin-1.
+    let cut: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.ends_with('\u{85}') && l.contains("taxpayer"))
+        .collect();
+    assert!(!cut.is_empty(), "no cut message: {text}");
+    for next in [
+        "3028 second GSTIN missing",
+        "2172 IGST",
+        "the second reason",
+    ] {
+        assert!(
+            lines.contains(&next),
+            "{next} hidden by the long message: {text}"
+        );
+    }
+    assert!(
+        !text.contains("rejected outright"),
+        "the long message was not cut"
+    );
 }

@@ -1,11 +1,13 @@
 //! The layout engine: cells that wrap their text in Helvetica metrics and cut it with "…",
 //! rows that grow to their tallest cell, and pages that continue a table (with its heading
-//! row again) when it runs past the bottom margin. Deterministic: the same rows give the
-//! same content streams.
+//! row again) when it runs past the bottom margin. Headings keep with what follows them. A
+//! layout can be asked to end one page higher ([`Layout::new`]'s `raise`), which is how the
+//! pages module moves content onto an otherwise near-empty last page. Deterministic: the
+//! same rows give the same content streams.
 
 use pdf_writer::{Content, Name, Str};
 
-use super::lines::wrap;
+use super::lines::{wrap, wrap_messages};
 use super::style::*;
 use crate::report::helvetica::Face;
 use crate::report::model::Verdict;
@@ -17,6 +19,8 @@ pub(super) struct Cell {
     bold: bool,
     fill: Option<Rgb>,
     color: Rgb,
+    /// Lines each paragraph (one message) may take before it is cut with "…".
+    per_message: Option<usize>,
 }
 
 impl Cell {
@@ -26,6 +30,15 @@ impl Cell {
             bold: false,
             fill: None,
             color: BLACK,
+            per_message: None,
+        }
+    }
+
+    /// A cell of messages, one per paragraph, each cut with "…" after `lines` lines.
+    pub(super) fn messages(text: impl Into<String>, lines: usize) -> Self {
+        Cell {
+            per_message: Some(lines),
+            ..Cell::new(text)
         }
     }
 
@@ -79,20 +92,39 @@ pub(super) struct Layout {
     page: Content,
     /// Top of the free space on the current page.
     y: f32,
+    /// Whether each page (the current one last) began a section by choice rather than
+    /// because the one before was full.
+    chosen: Vec<bool>,
+    /// A page (by index) whose content ends this much higher than the others.
+    raise: Option<(usize, f32)>,
 }
 
 impl Layout {
-    pub(super) fn new() -> Self {
+    /// An empty layout; `raise` ends page `index` `points` higher than [`BOTTOM`].
+    pub(super) fn new(raise: Option<(usize, f32)>) -> Self {
         Layout {
             done: Vec::new(),
             page: Content::new(),
             y: PAGE_HEIGHT - MARGIN,
+            chosen: vec![true],
+            raise,
         }
     }
 
+    /// Starts a section on a new page.
     pub(super) fn new_page(&mut self) {
+        self.next_page(true);
+    }
+
+    /// Continues on a new page because this one is full.
+    fn overflow(&mut self) {
+        self.next_page(false);
+    }
+
+    fn next_page(&mut self, chosen: bool) {
         let page = std::mem::replace(&mut self.page, Content::new());
         self.done.push(page);
+        self.chosen.push(chosen);
         self.y = PAGE_HEIGHT - MARGIN;
     }
 
@@ -101,12 +133,35 @@ impl Layout {
         self.done
     }
 
+    /// How many pages so far, the current one included.
+    pub(super) fn page_count(&self) -> usize {
+        self.done.len() + 1
+    }
+
+    /// Whether the current page began a section by choice.
+    pub(super) fn began_by_choice(&self) -> bool {
+        self.chosen.last().copied().unwrap_or(true)
+    }
+
+    /// Height used on the current page.
+    pub(super) fn used(&self) -> f32 {
+        PAGE_HEIGHT - MARGIN - self.y
+    }
+
+    /// Lowest point content may reach on the current page.
+    fn bottom(&self) -> f32 {
+        match self.raise {
+            Some((index, points)) if index == self.done.len() => BOTTOM + points,
+            _ => BOTTOM,
+        }
+    }
+
     pub(super) fn room(&self) -> f32 {
-        self.y - BOTTOM
+        self.y - self.bottom()
     }
 
     pub(super) fn gap(&mut self, height: f32) {
-        self.y = (self.y - height).max(BOTTOM);
+        self.y = (self.y - height).max(self.bottom());
     }
 
     pub(super) fn show(
@@ -141,7 +196,7 @@ impl Layout {
         let leading = size * LEADING;
         for line in wrap(text, face, size, CONTENT_WIDTH, 40) {
             if self.room() < leading {
-                self.new_page();
+                self.overflow();
             }
             let baseline = self.y - size * BASELINE;
             self.show(MARGIN, baseline, face, size, color, &line);
@@ -151,11 +206,17 @@ impl Layout {
 
     /// A section title, moved to a new page when too little room is left below it.
     pub(super) fn heading(&mut self, text: &str, size: f32) {
-        if self.room() < size * LEADING + 60.0 {
-            self.new_page();
+        self.heading_with(text, size, 60.0);
+    }
+
+    /// A section title kept with the first `follow` points of what comes after it: moved
+    /// to a new page when they do not fit below it.
+    pub(super) fn heading_with(&mut self, text: &str, size: f32, follow: f32) {
+        if self.room() < heading_height(text, size) + follow {
+            self.overflow();
         }
         self.paragraph(text, Face::Bold, size, BLACK);
-        self.gap(4.0);
+        self.gap(HEADING_GAP);
     }
 
     /// A coloured box holding one bold statement.
@@ -164,7 +225,7 @@ impl Layout {
         let lines = wrap(text, Face::Bold, size, CONTENT_WIDTH - 4.0 * PAD, 4);
         let height = lines.len() as f32 * size * LEADING + 4.0 * PAD;
         if self.room() < height {
-            self.new_page();
+            self.overflow();
         }
         let top = self.y;
         self.fill_rect(MARGIN, top, CONTENT_WIDTH, height, fill);
@@ -193,7 +254,7 @@ impl Layout {
         for row in rows {
             let laid = lay_out_row(row, columns, &widths);
             if laid.height + if first { head_height } else { 0.0 } > self.room() {
-                self.new_page();
+                self.overflow();
                 if !first && !continued.is_empty() {
                     self.paragraph(continued, Face::Bold, 10.0, BLACK);
                     self.gap(4.0);
@@ -257,6 +318,41 @@ impl Layout {
     }
 }
 
+/// Space below a heading.
+const HEADING_GAP: f32 = 4.0;
+
+/// Height of a heading of `text` at `size`, its gap included.
+pub(super) fn heading_height(text: &str, size: f32) -> f32 {
+    let lines = wrap(text, Face::Bold, size, CONTENT_WIDTH, 40).len();
+    lines as f32 * size * LEADING + HEADING_GAP
+}
+
+/// Height of a [`Layout::banner`] of `text`.
+pub(super) fn banner_height(text: &str) -> f32 {
+    let size = 11.0;
+    let lines = wrap(text, Face::Bold, size, CONTENT_WIDTH - 4.0 * PAD, 4).len();
+    lines as f32 * size * LEADING + 4.0 * PAD
+}
+
+/// Height of a table's header row (if `header`) and its first `count` rows: what a heading
+/// above it keeps with it.
+pub(super) fn table_start(columns: &[Column], rows: &[Row], header: bool, count: usize) -> f32 {
+    let widths: Vec<f32> = columns.iter().map(|c| c.share * CONTENT_WIDTH).collect();
+    let head =
+        Row::new(columns.iter().map(|c| Cell::new(c.title).bold()).collect()).fill(HEAD_FILL);
+    let head_height = if header {
+        lay_out_row(&head, columns, &widths).height
+    } else {
+        0.0
+    };
+    head_height
+        + rows
+            .iter()
+            .take(count)
+            .map(|row| lay_out_row(row, columns, &widths).height)
+            .sum::<f32>()
+}
+
 /// A row with its cells wrapped to their columns.
 pub(super) struct LaidRow<'a> {
     row: &'a Row,
@@ -271,12 +367,13 @@ pub(super) fn lay_out_row<'a>(row: &'a Row, columns: &[Column], widths: &[f32]) 
         .zip(columns.iter().zip(widths))
         .map(|(cell, (column, width))| {
             let face = if cell.bold { Face::Bold } else { Face::Regular };
-            wrap(
+            wrap_messages(
                 &cell.text,
                 face,
                 TABLE_SIZE,
                 width - 2.0 * PAD,
                 column.max_lines,
+                cell.per_message,
             )
         })
         .collect();

@@ -1,11 +1,18 @@
 //! The PDF form NIC asks integrators to mail with their request for production access.
 //!
 //! NIC wants the filled-in template back as a PDF, so this writer lays the report out as a
-//! printed form, one section per page (continuing onto more pages when long):
+//! printed form (continuing onto more pages when long):
 //!
 //! 1. the header block, the per-API counts against the minimums and the overall verdict;
-//! 2. the "Key API × Key features" case grid with expected and actual results;
-//! 3. what is missing or failing, with reasons.
+//! 2. from a new page, the "Key API × Key features" case grid with expected and actual
+//!    results (one line per error, cut with "…" to the cell);
+//! 3. below it, or on the next page when its heading and first rows do not fit, what is
+//!    missing or failing, with reasons, and in journal mode the catalogue cases never seen.
+//!
+//! A last page never holds only a line or two: the page before it then ends higher.
+//!
+//! A rehearsal carries its mark in a red band across the top of every page and in every
+//! footer; any other report's footer names the company and the target's host.
 //!
 //! Pages are A4 landscape. Text uses the standard Helvetica faces, which every PDF reader
 //! carries, so no font is embedded (characters outside their WinAnsi set are spelled with
@@ -35,6 +42,8 @@ use self::lines::wrap;
 use self::pages::layout;
 use self::style::*;
 use super::helvetica::{self, Face};
+use super::model::REHEARSAL;
+use super::text::target_host;
 use super::{Report, ReportError};
 
 /// The report as PDF bytes.
@@ -80,13 +89,21 @@ fn assemble(report: &Report, pages: Vec<Content>) -> Result<Vec<u8>, ReportError
     doc_info.producer(TextStr("irp-conformance"));
     doc_info.finish();
 
-    let company = if report.header.company.is_empty() {
-        String::new()
+    let mut left = vec!["E-Invoice API Test Summary Report".to_owned()];
+    if report.is_rehearsal() {
+        left.insert(0, REHEARSAL.to_owned());
     } else {
-        format!("  ·  {}", report.header.company)
-    };
-    let left = format!("E-Invoice API Test Summary Report{company}");
+        for part in [report.header.company.clone(), target_host(&report.header)] {
+            if !part.is_empty() {
+                left.push(part);
+            }
+        }
+    }
+    let left = left.join("  ·  ");
     for (i, mut content) in pages.into_iter().enumerate() {
+        if report.is_rehearsal() {
+            rehearsal_band(&mut content);
+        }
         footer(&mut content, &left, &format!("Page {} of {count}", i + 1));
         let stream = deflate(&content.finish())?;
         let mut page = pdf.page(page_ref(i, 0));
@@ -102,6 +119,26 @@ fn assemble(report: &Report, pages: Vec<Content>) -> Result<Vec<u8>, ReportError
             .filter(Filter::FlateDecode);
     }
     Ok(pdf.finish())
+}
+
+/// The rehearsal mark across the top of a page, above the content.
+fn rehearsal_band(content: &mut Content) {
+    let size = 9.0;
+    let text = helvetica::encode(REHEARSAL);
+    let width = Face::Bold.text_width(&text, size);
+    let Rgb(r, g, b) = RED_FILL;
+    content
+        .set_fill_rgb(r, g, b)
+        .rect(MARGIN, PAGE_HEIGHT - MARGIN + 6.0, CONTENT_WIDTH, 16.0)
+        .fill_nonzero();
+    let Rgb(r, g, b) = RED_TEXT;
+    content
+        .set_fill_rgb(r, g, b)
+        .begin_text()
+        .set_font(Name(Face::Bold.resource()), size)
+        .next_line((PAGE_WIDTH - width) / 2.0, PAGE_HEIGHT - MARGIN + 11.0)
+        .show(Str(&text))
+        .end_text();
 }
 
 fn footer(content: &mut Content, left: &str, right: &str) {

@@ -1,5 +1,6 @@
-//! The pages of the form: the summary (header block, counts against the minimums, verdict),
-//! the case grid, and what is missing or failing.
+//! The pages of the form: the summary (header block, rehearsal banner, counts against the
+//! minimums, verdict), the case grid, what is missing or failing, and in journal mode the
+//! catalogue cases never seen.
 
 use pdf_writer::Content;
 
@@ -9,19 +10,54 @@ use crate::report::Report;
 use crate::report::helvetica::Face;
 use crate::report::model::{Tally, Verdict};
 use crate::report::text::{
-    header_rows, kind_label, met_label, minimums_label, ordered_tallies, totals, verdict_label,
-    verdict_line,
+    NEVER_SEEN_NOTE, header_rows, kind_label, met_label, minimums_label, nothing_missing,
+    ordered_tallies, rehearsal_banner, still_needed, totals, verdict_label, verdict_line,
 };
 
-/// Lays the three sections out, one page (or more) each.
+/// Least height of content on a last page that only continues the page before it: a
+/// shorter tail (a footer and a line or two) is pulled up by moving content down to it.
+const MIN_TAIL: f32 = 110.0;
+/// Most a page may be shortened to give the last page its tail.
+const MAX_RAISE: f32 = (PAGE_HEIGHT - MARGIN - BOTTOM) / 2.0;
+/// Layouts tried before the last one is kept as it is.
+const TRIES: usize = 6;
+
+/// Lays the sections out: the summary on the first page, then the case grid on a new page,
+/// followed by what is missing or failing (on the same page when its heading and first
+/// rows fit). When the last page would hold only a line or two continued from the page
+/// before, that page is ended higher so the last one gets a real share.
 pub(super) fn layout(report: &Report) -> Vec<Content> {
-    let mut layout = Layout::new();
-    summary_page(&mut layout, report);
-    layout.new_page();
-    cases_pages(&mut layout, report);
-    layout.new_page();
-    missing_pages(&mut layout, report);
+    let mut raise: Option<(usize, f32)> = None;
+    for _ in 1..TRIES {
+        let mut layout = Layout::new(raise);
+        sections(&mut layout, report);
+        let count = layout.page_count();
+        let used = layout.used();
+        if count < 2 || layout.began_by_choice() || used >= MIN_TAIL {
+            return layout.pages();
+        }
+        let penultimate = count - 2;
+        let already = match raise {
+            Some((page, points)) if page == penultimate => points,
+            _ => 0.0,
+        };
+        let more = already + (MIN_TAIL - used);
+        if more > MAX_RAISE {
+            return layout.pages();
+        }
+        raise = Some((penultimate, more));
+    }
+    let mut layout = Layout::new(raise);
+    sections(&mut layout, report);
     layout.pages()
+}
+
+fn sections(layout: &mut Layout, report: &Report) {
+    summary_page(layout, report);
+    layout.new_page();
+    cases_pages(layout, report);
+    layout.gap(18.0);
+    missing_pages(layout, report);
 }
 
 pub(super) fn summary_page(layout: &mut Layout, report: &Report) {
@@ -34,6 +70,10 @@ pub(super) fn summary_page(layout: &mut Layout, report: &Report) {
     }
     layout.paragraph(&subtitle.join("  ·  "), Face::Regular, 9.0, MUTED);
     layout.gap(8.0);
+    if let Some(banner) = rehearsal_banner(report) {
+        layout.banner(&banner, RED_FILL, RED_TEXT);
+        layout.gap(8.0);
+    }
 
     let pairs = header_rows(header);
     let columns = [
@@ -95,17 +135,17 @@ pub(super) fn summary_page(layout: &mut Layout, report: &Report) {
     layout.table(&columns, &rows, true, "Per-API counts (continued)");
     layout.gap(12.0);
 
-    let (fill, color) = if report.passed() {
-        (GREEN_FILL, GREEN_TEXT)
-    } else {
-        (RED_FILL, RED_TEXT)
+    let (fill, color) = match (report.is_rehearsal(), report.passed()) {
+        (true, _) => (AMBER_FILL, AMBER_TEXT),
+        (false, true) => (GREEN_FILL, GREEN_TEXT),
+        (false, false) => (RED_FILL, RED_TEXT),
     };
     layout.banner(&format!("Result: {}", verdict_line(report)), fill, color);
     layout.gap(8.0);
     layout.paragraph(
         "Success: cases answered with Status 1 as expected. Failure: deliberately invalid \
          requests rejected with the expected error code. Not as expected: steps whose answer \
-         missed the expectation (listed on the last page). Skipped: steps not run. APIs \
+         missed the expectation (listed after the case grid). Skipped: steps not run. APIs \
          marked \"not counted\" were run but have no minimum.",
         Face::Regular,
         8.0,
@@ -146,7 +186,8 @@ pub(super) fn cases_pages(layout: &mut Layout, report: &Report) {
     layout.heading("Key API × Key features: the case grid", 14.0);
     layout.paragraph(
         "One row per case id. Passed/runs counts its outcomes; Status is Fail when any run was \
-         not as expected, Skipped when none ran. Actual is that of the first failing run.",
+         not as expected, Skipped when none ran. Actual is that of the first failing run, each \
+         error on its own line and cut with \"…\" after two.",
         Face::Regular,
         8.0,
         MUTED,
@@ -177,7 +218,7 @@ pub(super) fn cases_pages(layout: &mut Layout, report: &Report) {
                 Cell::new(case.feature.as_str()),
                 Cell::new(kind_label(case.kind)),
                 Cell::new(case.expected.as_str()),
-                Cell::new(case.actual.as_str()),
+                Cell::messages(actual_lines(&case.actual), MESSAGE_LINES),
                 Cell::new(format!("{} / {}", case.passed, case.runs)),
                 Cell::status(verdict_label(verdict), verdict),
             ]);
@@ -192,47 +233,60 @@ pub(super) fn cases_pages(layout: &mut Layout, report: &Report) {
 }
 
 pub(super) fn missing_pages(layout: &mut Layout, report: &Report) {
-    layout.heading("What is missing / failing", 14.0);
+    const TITLE: &str = "What is missing / failing";
     let failing: Vec<_> = report.failures().collect();
     if report.missing.is_empty() && failing.is_empty() {
-        layout.banner(
-            "Nothing is missing: every minimum is met and every outcome was as expected.",
-            GREEN_FILL,
-            GREEN_TEXT,
-        );
+        let text = if report.is_rehearsal() {
+            nothing_missing(report).to_owned()
+        } else {
+            "Nothing is missing: every minimum is met and every outcome was as expected.".to_owned()
+        };
+        let (fill, color) = if report.is_rehearsal() {
+            (AMBER_FILL, AMBER_TEXT)
+        } else {
+            (GREEN_FILL, GREEN_TEXT)
+        };
+        layout.heading_with(TITLE, 14.0, banner_height(&text));
+        layout.banner(&text, fill, color);
+        never_seen_pages(layout, report);
         return;
     }
-    layout.gap(6.0);
-    layout.heading(
-        &format!(
-            "Still needed before the report can be sent ({})",
-            report.missing.len()
-        ),
-        11.0,
-    );
-    if report.missing.is_empty() {
-        layout.paragraph("Nothing: every minimum is met.", Face::Regular, 9.0, BLACK);
+    let still = format!("{} ({})", still_needed(report), report.missing.len());
+    let missing_columns = [
+        column("#", 0.04, Align::Right, 1),
+        column("What is missing", 0.96, Align::Left, 3),
+    ];
+    let missing_rows: Vec<Row> = report
+        .missing
+        .iter()
+        .enumerate()
+        .map(|(i, item)| Row::new(vec![Cell::new((i + 1).to_string()), Cell::new(item)]))
+        .collect();
+    let first_rows = if missing_rows.is_empty() {
+        9.0 * LEADING
     } else {
-        let columns = [
-            column("#", 0.04, Align::Right, 1),
-            column("What is missing", 0.96, Align::Left, 3),
-        ];
-        let rows: Vec<Row> = report
-            .missing
-            .iter()
-            .enumerate()
-            .map(|(i, item)| Row::new(vec![Cell::new((i + 1).to_string()), Cell::new(item)]))
-            .collect();
-        layout.table(&columns, &rows, true, "Still needed (continued)");
+        table_start(&missing_columns, &missing_rows, true, KEEP_ROWS)
+    };
+    layout.heading_with(TITLE, 14.0, 6.0 + heading_height(&still, 11.0) + first_rows);
+    layout.gap(6.0);
+    layout.heading_with(&still, 11.0, first_rows);
+    if report.missing.is_empty() {
+        layout.paragraph(nothing_missing(report), Face::Regular, 9.0, BLACK);
+    } else {
+        layout.table(
+            &missing_columns,
+            &missing_rows,
+            true,
+            "Still needed (continued)",
+        );
     }
     layout.gap(14.0);
 
-    layout.heading(
-        &format!("Outcomes not as expected ({})", failing.len()),
-        11.0,
-    );
+    let title = format!("Outcomes not as expected ({})", failing.len());
     if failing.is_empty() {
+        layout.heading_with(&title, 11.0, 9.0 * LEADING);
         layout.paragraph("None.", Face::Regular, 9.0, BLACK);
+        never_seen_pages(layout, report);
         return;
     }
     let columns = [
@@ -256,11 +310,12 @@ pub(super) fn missing_pages(layout: &mut Layout, report: &Report) {
                 Cell::new(o.case.as_deref().unwrap_or("-")).bold(),
                 Cell::new(kind_label(o.kind)),
                 Cell::new(o.expected.as_str()),
-                Cell::new(o.actual.as_str()),
-                Cell::new(o.reasons.join("\n")).color(RED_TEXT),
+                Cell::messages(actual_lines(&o.actual), MESSAGE_LINES),
+                Cell::messages(o.reasons.join("\n"), MESSAGE_LINES).color(RED_TEXT),
             ])
         })
         .collect();
+    layout.heading_with(&title, 11.0, table_start(&columns, &rows, true, KEEP_ROWS));
     layout.table(
         &columns,
         &rows,
@@ -279,4 +334,58 @@ pub(super) fn missing_pages(layout: &mut Layout, report: &Report) {
             MUTED,
         );
     }
+    never_seen_pages(layout, report);
+}
+
+/// Journal mode: the catalogue cases no call showed.
+fn never_seen_pages(layout: &mut Layout, report: &Report) {
+    let Some(cases) = &report.never_seen else {
+        return;
+    };
+    layout.gap(14.0);
+    let title = format!("Catalogue cases never seen ({})", cases.len());
+    let columns = [
+        column("#", 0.04, Align::Right, 1),
+        column("Case", 0.96, Align::Left, 2),
+    ];
+    let rows: Vec<Row> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, case)| Row::new(vec![Cell::new((i + 1).to_string()), Cell::new(case)]))
+        .collect();
+    let note_height = 4.0 * 8.0 * LEADING;
+    layout.heading_with(
+        &title,
+        11.0,
+        note_height + table_start(&columns, &rows, true, KEEP_ROWS),
+    );
+    layout.paragraph(NEVER_SEEN_NOTE, Face::Regular, 8.0, MUTED);
+    layout.gap(4.0);
+    if rows.is_empty() {
+        layout.paragraph(
+            "None: the journal shows every case a client reaches.",
+            Face::Regular,
+            9.0,
+            BLACK,
+        );
+    } else {
+        layout.table(
+            &columns,
+            &rows,
+            true,
+            "Catalogue cases never seen (continued)",
+        );
+    }
+}
+
+/// Lines one message (an error of Actual, a reason) may take in a cell before "…".
+const MESSAGE_LINES: usize = 2;
+
+/// Rows a heading keeps with it.
+const KEEP_ROWS: usize = 3;
+
+/// An Actual text (`Status 0: 2150 Duplicate IRN; 2172 …`) as one paragraph per error, so
+/// each error's own message shows, cut to the cell, however long the one before it.
+pub(super) fn actual_lines(actual: &str) -> String {
+    actual.replace("; ", "\n")
 }
