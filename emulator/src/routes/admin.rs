@@ -1,8 +1,14 @@
 //! The control namespace `/__emulator__/`: not part of the IRP.
 //!
 //! Health, everything a client needs to be configured (`sandbox`), run-time taxpayers,
-//! reset, the clock, fault rules, rate limits, and the journal (`journal.rs`). Open only to loopback callers unless an admin token is configured,
-//! in which case every caller must present it as `Authorization: Bearer <token>`.
+//! reset, the clock, fault rules, rate limits, and the journal (`journal.rs`).
+//!
+//! `health` answers every caller: container health checks and CI service waits reach it from
+//! outside loopback, and it holds nothing secret (version, profile, the virtual clock, the
+//! fault seed that the emulator prints at start anyway, and whether the caller may use the
+//! rest). Everything else is open only to loopback callers unless an admin token is
+//! configured, in which case every caller must present it as `Authorization: Bearer <token>`:
+//! `sandbox` hands out passwords and client secrets, and the rest changes state.
 
 use std::net::SocketAddr;
 
@@ -30,8 +36,7 @@ use crate::{
 };
 
 pub(super) fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
+    let guarded = Router::new()
         .route("/sandbox", get(sandbox))
         .route("/taxpayers", post(upsert_taxpayer))
         .route("/reset", post(reset))
@@ -46,7 +51,8 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/rate-limits/{id}", delete(remove_rate_limit))
         .merge(super::journal::router())
-        .layer(middleware::from_fn_with_state(state, guard))
+        .layer(middleware::from_fn_with_state(state, guard));
+    Router::new().route("/health", get(health)).merge(guarded)
 }
 
 fn allowed(state: &AppState, request: &Request) -> bool {
@@ -78,7 +84,8 @@ async fn guard(State(state): State<AppState>, request: Request, next: Next) -> R
     }
 }
 
-async fn health(State(state): State<AppState>) -> Json<Value> {
+/// Open to every caller (see the module doc): add nothing here that a stranger must not read.
+async fn health(State(state): State<AppState>, request: Request) -> Json<Value> {
     Json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
@@ -86,6 +93,9 @@ async fn health(State(state): State<AppState>) -> Json<Value> {
         "now": format_ist(state.clock.now()),
         "seed": state.settings.faults.seed,
         "fault_header": state.settings.faults.allow_header,
+        // What a 403 from any other control path would tell this caller anyway; lets a
+        // harness tell "an emulator I may script" from "an emulator" in one call.
+        "control_allowed": allowed(&state, &request),
     }))
 }
 

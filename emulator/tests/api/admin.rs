@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use axum::{body::Body, extract::ConnectInfo, http::Request};
-use irp_emulator::config::Settings;
+use irp_emulator::{config::Settings, state::AppState};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -188,59 +188,125 @@ async fn clock_can_be_frozen_and_moved() {
     answer.assert_error("400");
 }
 
-#[tokio::test]
-async fn control_namespace_is_loopback_only_by_default() {
-    let (state, _) = state();
-    let mut request = Request::get("/__emulator__/health")
-        .body(Body::empty())
-        .unwrap();
+/// Every path of the control namespace but `health`, with a method it answers.
+const GUARDED: [(&str, &str); 8] = [
+    ("GET", "/__emulator__/sandbox"),
+    ("GET", "/__emulator__/clock"),
+    ("GET", "/__emulator__/faults"),
+    ("GET", "/__emulator__/rate-limits"),
+    ("GET", "/__emulator__/journal"),
+    ("GET", "/__emulator__/journal.jsonl"),
+    ("POST", "/__emulator__/reset"),
+    ("DELETE", "/__emulator__/journal"),
+];
+
+/// A request from `peer` (what the server's accept loop attaches), sent through the router.
+async fn from_peer(
+    state: &AppState,
+    method: &str,
+    path: &str,
+    peer: [u8; 4],
+    bearer: Option<&str>,
+) -> (u16, Value) {
+    let mut request = Request::builder().method(method).uri(path);
+    if let Some(token) = bearer {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let mut request = request.body(Body::empty()).unwrap();
     request
         .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([10, 1, 2, 3], 5000))));
+        .insert(ConnectInfo(SocketAddr::from((peer, 5000))));
     let response = irp_emulator::app(state.clone())
         .oneshot(request)
         .await
         .unwrap();
-    assert_eq!(response.status(), 403);
-    let health = oneshot(
-        &state,
-        Request::get("/__emulator__/health")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(health.body["status"], "ok");
+    let status = response.status().as_u16();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    // The JSON Lines export is not one JSON document; only its status matters here.
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+const REMOTE: [u8; 4] = [10, 1, 2, 3];
+const LOOPBACK: [u8; 4] = [127, 0, 0, 1];
+
+#[tokio::test]
+async fn control_namespace_is_loopback_only_by_default_but_health_answers_anyone() {
+    let (state, _) = state();
+    for (method, path) in GUARDED {
+        let (status, body) = from_peer(&state, method, path, REMOTE, None).await;
+        assert_eq!(status, 403, "{method} {path}");
+        assert_eq!(body["ErrorDetails"][0]["ErrorCode"], "403", "{method} {path}");
+        let (status, _) = from_peer(&state, method, path, LOOPBACK, None).await;
+        assert_eq!(status, 200, "{method} {path} from loopback");
+    }
+    let (status, health) = from_peer(&state, "GET", "/__emulator__/health", REMOTE, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["control_allowed"], false);
+    let (_, health) = from_peer(&state, "GET", "/__emulator__/health", LOOPBACK, None).await;
+    assert_eq!(health["control_allowed"], true);
 }
 
 #[tokio::test]
-async fn admin_token_guards_every_caller() {
+async fn admin_token_guards_every_caller_but_not_health() {
     let (state, _) = state_with(Settings {
         admin_token: Some("s3cret".into()),
         ..Settings::default()
     });
-    oneshot(
-        &state,
-        Request::get("/__emulator__/health")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await
-    .assert_error("403");
-    let wrong = Request::get("/__emulator__/health")
-        .header("authorization", "Bearer nope")
-        .body(Body::empty())
-        .unwrap();
-    oneshot(&state, wrong).await.assert_error("403");
-    let mut remote = Request::get("/__emulator__/health")
-        .header("authorization", "Bearer s3cret")
-        .body(Body::empty())
-        .unwrap();
-    remote
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([10, 1, 2, 3], 5000))));
-    let response = irp_emulator::app(state.clone())
-        .oneshot(remote)
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
+    for (method, path) in GUARDED {
+        for (peer, bearer) in [
+            (LOOPBACK, None),
+            (LOOPBACK, Some("nope")),
+            (REMOTE, None),
+            (REMOTE, Some("s3cre")),
+        ] {
+            let (status, _) = from_peer(&state, method, path, peer, bearer).await;
+            assert_eq!(status, 403, "{method} {path} from {peer:?} with {bearer:?}");
+        }
+        let (status, _) = from_peer(&state, method, path, REMOTE, Some("s3cret")).await;
+        assert_eq!(status, 200, "{method} {path} with the token");
+    }
+    for (bearer, allowed) in [(None, false), (Some("nope"), false), (Some("s3cret"), true)] {
+        let (status, health) =
+            from_peer(&state, "GET", "/__emulator__/health", REMOTE, bearer).await;
+        assert_eq!(status, 200, "{bearer:?}");
+        assert_eq!(health["control_allowed"], allowed, "{bearer:?}");
+    }
+}
+
+/// Health is open to anyone, so it must stay free of anything `sandbox` guards: exactly
+/// these keys, none of them a credential, a key or a token.
+#[tokio::test]
+async fn health_reveals_nothing_secret() {
+    let (state, _) = state_with(Settings {
+        admin_token: Some("s3cret".into()),
+        ..Settings::default()
+    });
+    let (_, health) = from_peer(&state, "GET", "/__emulator__/health", REMOTE, None).await;
+    let mut keys: Vec<&str> = health
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "control_allowed",
+            "fault_header",
+            "now",
+            "profile",
+            "seed",
+            "status",
+            "version"
+        ]
+    );
+    let text = health.to_string();
+    for secret in ["s3cret", CLIENT_SECRET, PASSWORD, "BEGIN"] {
+        assert!(!text.contains(secret), "{secret} in {text}");
+    }
 }

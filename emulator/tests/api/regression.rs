@@ -69,7 +69,8 @@ async fn ipv4_mapped_loopback_reaches_the_control_namespace() {
         (Ipv4Addr::new(10, 1, 2, 3).to_ipv6_mapped(), 403),
         (std::net::Ipv6Addr::LOCALHOST, 200),
     ] {
-        let mut request = Request::get("/__emulator__/health")
+        // Not `health`: it answers every caller.
+        let mut request = Request::get("/__emulator__/clock")
             .body(Body::empty())
             .unwrap();
         request
