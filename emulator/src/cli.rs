@@ -1,12 +1,13 @@
 //! The `irp-emulator` command line: `serve` (the default), `keys generate`, and
 //! `state export|import`.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, builder::BoolishValueParser};
 
 use crate::{
     config::{ConfigError, ConfigFile, Profile, Settings},
+    logging::LogFormat,
     store::{Location, StoreOptions, Synchronous},
 };
 
@@ -36,6 +37,9 @@ pub enum Command {
         #[command(subcommand)]
         action: KeysCommand,
     },
+    /// Wait until an emulator answers its health check: exit 0 when it does, 1 when the
+    /// timeout passes first (for scripts, CI service waits and container health checks).
+    Wait(WaitArgs),
     /// Export or import the state of a data directory.
     State {
         /// The state action.
@@ -66,6 +70,24 @@ pub enum StateCommand {
     },
 }
 
+/// Options of `wait`.
+#[derive(Debug, Clone, Args)]
+pub struct WaitArgs {
+    /// Base URL of the emulator (plain http://); polls URL/__emulator__/health.
+    #[arg(long, value_name = "URL", default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    /// Give up after this many seconds (fractions allowed).
+    #[arg(long, value_name = "SECONDS", default_value = "30", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+fn seconds(text: &str) -> Result<Duration, String> {
+    let value: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    Duration::try_from_secs_f64(value).map_err(|e| format!("{text:?}: {e}"))
+}
+
 /// `keys` actions.
 #[derive(Debug, Subcommand)]
 pub enum KeysCommand {
@@ -90,7 +112,7 @@ pub struct ServeArgs {
     #[arg(long, env = "IRP_EMULATOR_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Serve HTTPS with the key set's TLS certificate.
-    #[arg(long, env = "IRP_EMULATOR_TLS")]
+    #[arg(long, env = "IRP_EMULATOR_TLS", value_parser = BoolishValueParser::new())]
     pub tls: bool,
     /// Which IRP to imitate [default: sandbox].
     #[arg(long, env = "IRP_EMULATOR_PROFILE", value_enum)]
@@ -98,19 +120,20 @@ pub struct ServeArgs {
     /// Log filter, e.g. info or irp_emulator=debug [default: info].
     #[arg(long, env = "IRP_EMULATOR_LOG")]
     pub log_level: Option<String>,
-    /// Require this bearer token on /__emulator__/ (and open it beyond loopback).
-    #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
+    /// Log lines as text (coloured only on a terminal) or one JSON object a line [default: text].
+    #[arg(long, env = "IRP_EMULATOR_LOG_FORMAT", value_enum, value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+    /// Require this bearer token on /__emulator__/ (and open it beyond loopback; health
+    /// answers everyone either way).
+    // `hide_env_values`: `--help` would otherwise print the token set in the environment.
+    #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
     /// Where state is kept [default: ./.irp-emulator].
-    #[arg(
-        long,
-        env = "IRP_EMULATOR_DATA_DIR",
-        value_name = "DIR",
-        conflicts_with = "in_memory"
-    )]
+    #[arg(long, env = "IRP_EMULATOR_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Keep state in memory only (lost when the emulator stops).
-    #[arg(long, env = "IRP_EMULATOR_IN_MEMORY")]
+    /// Keep state in memory only (lost when the emulator stops); wins over a data directory
+    /// given anywhere, so an image can set IRP_EMULATOR_DATA_DIR and a run still choose this.
+    #[arg(long, env = "IRP_EMULATOR_IN_MEMORY", value_parser = BoolishValueParser::new())]
     pub in_memory: bool,
     /// Run the emulator's clock at this many seconds per wall-clock second [default: 1].
     #[arg(long, env = "IRP_EMULATOR_CLOCK_SPEED", value_name = "F")]
@@ -119,7 +142,7 @@ pub struct ServeArgs {
     #[arg(long, env = "IRP_EMULATOR_FAULTS", value_name = "FILE")]
     pub faults: Option<PathBuf>,
     /// Honour the `X-Emulator-Fault` request header (one fault on one call).
-    #[arg(long, env = "IRP_EMULATOR_ALLOW_FAULT_HEADER")]
+    #[arg(long, env = "IRP_EMULATOR_ALLOW_FAULT_HEADER", value_parser = BoolishValueParser::new())]
     pub allow_fault_header: bool,
     /// Seed of the fault generator (`probability`, `jitter_ms`) [default: random, printed].
     #[arg(long, env = "IRP_EMULATOR_SEED", value_name = "N")]
@@ -137,6 +160,8 @@ pub struct ServeConfig {
     pub tls: bool,
     /// Log filter.
     pub log: String,
+    /// Text or JSON lines.
+    pub log_format: LogFormat,
     /// Behaviour settings.
     pub settings: Settings,
     /// Where state is kept.
@@ -173,6 +198,7 @@ impl ServeArgs {
                 .log_level
                 .or_else(|| file.log.clone())
                 .unwrap_or_else(|| "info".into()),
+            log_format: self.log_format.or(file.log_format).unwrap_or_default(),
             settings,
             state: if self.in_memory || file.in_memory.unwrap_or(false) {
                 Location::Memory
@@ -229,6 +255,50 @@ mod tests {
         assert_eq!(config.state, Location::Dir(DEFAULT_DATA_DIR.into()));
         let memory = Cli::try_parse_from(["irp-emulator", "--in-memory"]).unwrap();
         assert_eq!(memory.serve.resolve().unwrap().state, Location::Memory);
+    }
+
+    #[test]
+    fn log_format_from_the_flag_else_the_file_else_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "log_format = \"json\"").unwrap();
+        let config = path.to_str().unwrap();
+        let resolve = |args: &[&str]| {
+            Cli::try_parse_from([&["irp-emulator"], args].concat())
+                .unwrap()
+                .serve
+                .resolve()
+                .unwrap()
+                .log_format
+        };
+        assert_eq!(resolve(&[]), LogFormat::Text);
+        assert_eq!(resolve(&["--config", config]), LogFormat::Json);
+        assert_eq!(
+            resolve(&["--config", config, "--log-format", "text"]),
+            LogFormat::Text
+        );
+        assert!(Cli::try_parse_from(["irp-emulator", "--log-format", "xml"]).is_err());
+    }
+
+    /// An image sets a data directory; a run that asks for memory must still start.
+    #[test]
+    fn in_memory_wins_over_a_data_dir() {
+        let cli =
+            Cli::try_parse_from(["irp-emulator", "--data-dir", "/data", "--in-memory"]).unwrap();
+        assert_eq!(cli.serve.resolve().unwrap().state, Location::Memory);
+    }
+
+    #[test]
+    fn wait_parses_fractional_seconds() {
+        let cli = Cli::try_parse_from(["irp-emulator", "wait", "--timeout", "2.5"]).unwrap();
+        let Some(Command::Wait(args)) = cli.command else {
+            panic!("not wait: {cli:?}");
+        };
+        assert_eq!(args.timeout, Duration::from_millis(2500));
+        assert_eq!(args.url, "http://127.0.0.1:8080");
+        for bad in ["-1", "abc", "inf"] {
+            assert!(Cli::try_parse_from(["irp-emulator", "wait", "--timeout", bad]).is_err());
+        }
     }
 
     #[test]

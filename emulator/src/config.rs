@@ -216,6 +216,8 @@ pub struct ConfigFile {
     pub profile: Option<Profile>,
     /// Log filter.
     pub log: Option<String>,
+    /// `"text"` or `"json"`.
+    pub log_format: Option<crate::logging::LogFormat>,
     /// Control-namespace token.
     pub admin_token: Option<String>,
     /// Token lifetime override, minutes.

@@ -37,7 +37,8 @@
 //!   commit);
 //!   [`ratelimit`]: rate limits per client id or GSTIN (sliding windows, one middleware).
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
-//! - [`cli`]: the command line of the `irp-emulator` binary.
+//! - [`cli`]: the command line of the `irp-emulator` binary; [`logging`]: text or JSON lines
+//!   on stderr; [`probe`]: `irp-emulator wait`, the health poll for scripts and containers.
 //! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices.
 
 pub mod api;
@@ -57,8 +58,10 @@ pub mod invoice;
 pub mod irn;
 pub mod journal;
 pub mod keys;
+pub mod logging;
 pub mod login;
 pub mod masters;
+pub mod probe;
 pub mod ratelimit;
 pub mod registration;
 pub mod registry;

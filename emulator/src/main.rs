@@ -1,20 +1,23 @@
 //! `irp-emulator`: parse the command line, set up logging, bind, serve.
 
+use std::process::ExitCode;
+
 use anyhow::Context;
 use clap::Parser;
 use irp_emulator::{
-    cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand},
+    cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand, WaitArgs},
     clock::Clock,
     faults::FaultFile,
     keys::{KeyPems, KeySet},
+    probe::{self, HealthUrl},
     state::AppState,
     store::{self, Location, Store},
 };
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    match cli.command {
+    let done = match cli.command {
         Some(Command::Keys {
             action: KeysCommand::Generate { out },
         }) => {
@@ -23,19 +26,16 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::State { action }) => state_command(action),
+        Some(Command::Wait(args)) => return Ok(wait(args).await),
         Some(Command::Serve(args)) => run(args).await,
         None => run(cli.serve).await,
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }
 
 async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = args.resolve().context("reading configuration")?;
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(&config.log).context("--log-level")?,
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    irp_emulator::logging::init(&config.log, config.log_format).context("--log-level")?;
     let pems = match &config.keys {
         Some(dir) => KeyPems::read_dir(dir).context("reading --keys")?,
         None => KeyPems::embedded(),
@@ -78,6 +78,28 @@ async fn run(args: ServeArgs) -> anyhow::Result<()> {
         irp_emulator::serve(listener, state, shutdown).await?;
     }
     Ok(())
+}
+
+/// Exit 0 once the emulator at `--url` is healthy, 1 when `--timeout` passes first, 2 for a
+/// URL it cannot poll; one line either way, no backtrace (this runs in health checks).
+async fn wait(args: WaitArgs) -> ExitCode {
+    let url = match HealthUrl::parse(&args.url) {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("irp-emulator wait: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match probe::wait_until_healthy(&url, args.timeout).await {
+        Ok(took) => {
+            println!("healthy: {url} ({:.1} s)", took.as_secs_f64());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("irp-emulator wait: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn state_command(action: StateCommand) -> anyhow::Result<()> {

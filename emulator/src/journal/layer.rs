@@ -1,5 +1,6 @@
 //! The journal layer around the IRP routes: times the call, hands the extractors a
-//! [`Capture`] slot, reads the responder's [`JournalBody`], and appends the entry.
+//! [`Capture`] slot, reads the responder's [`JournalBody`], appends the entry, and logs one
+//! line about it.
 
 use std::time::Instant;
 
@@ -78,7 +79,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         .or_else(|| body.get("status"))
         .and_then(|s| s.as_u64().or_else(|| s.as_str()?.parse().ok()))
         .and_then(|s| u8::try_from(s).ok());
-    state.journal.append(Entry {
+    let entry = Entry {
         id: 0,
         request_id,
         wall_time,
@@ -103,8 +104,32 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         response: body,
         retry_after,
         seed: Some(state.settings.faults.seed),
-    });
+    };
+    log_call(&entry);
+    state.journal.append(entry);
     response
+}
+
+/// One line per IRP call at info: the API, who called, how it ended (HTTP status, IRP
+/// `Status`, error codes), how long it took and the fault it met. Only the entry's summary
+/// fields are read, never its payloads, so no password, AppKey, SEK or token can reach the
+/// log; absent fields are left out of the line.
+fn log_call(entry: &Entry) {
+    let error_codes = (!entry.error_codes.is_empty()).then(|| entry.error_codes.join(","));
+    let latency_ms = entry.latency_us as f64 / 1000.0;
+    tracing::info!(
+        target: crate::logging::CALL_TARGET,
+        api = entry.api.name(),
+        gstin = entry.gstin.as_deref(),
+        client_id = entry.client_id.as_deref(),
+        http_status = entry.http_status,
+        status = entry.status,
+        error_codes = error_codes.as_deref(),
+        latency_ms,
+        fault = entry.fault.as_deref(),
+        request_id = entry.request_id.as_str(),
+        "irp call"
+    );
 }
 
 fn generated_id() -> String {
