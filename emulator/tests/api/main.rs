@@ -36,6 +36,10 @@
 //! - `races`: contested operations fired at once, round after round: identical Generate IRN,
 //!   forced token refreshes, Cancel IRN.
 //! - `process`: the `irp-emulator` binary: first stdout line, TLS, graceful shutdown.
+//! - `wait`: `irp-emulator wait` against a running emulator, a closed port, a silent one and
+//!   one that starts late.
+//! - `logs`: the log as an operator reads it (stderr piped): one line per IRP call, text and
+//!   JSON, no colour codes, no secrets.
 //! - `state_files`: migration from the previous schema's fixture, refused files, export
 //!   and import; `state_files::damaged`: zeroed pages and a lost, truncated or stale WAL.
 //! - `wire`: the binary as a separate process and a network client for it.
@@ -59,6 +63,7 @@ mod golden;
 mod helpers;
 mod invoice;
 mod journal;
+mod logs;
 mod malformed;
 mod master;
 mod process;
@@ -69,4 +74,5 @@ mod regression;
 mod replay;
 mod state_files;
 mod tokens;
+mod wait;
 mod wire;

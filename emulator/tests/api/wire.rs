@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-const BIN: &str = env!("CARGO_BIN_EXE_irp-emulator");
+/// The `irp-emulator` binary cargo built for these tests.
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_irp-emulator");
 
 /// A running `irp-emulator` process.
 pub(crate) struct Process {
@@ -31,16 +32,21 @@ impl Drop for Process {
 impl Process {
     /// Starts the binary in `cwd` with `args` and waits for its "listening on" line.
     pub(crate) fn start(cwd: &Path, args: &[&str]) -> Self {
-        let mut child = Command::new(BIN)
+        let mut command = Command::new(BIN);
+        command
             .args(args)
             .env_remove("IRP_EMULATOR_ADDR")
             .env_remove("IRP_EMULATOR_DATA_DIR")
             .env_remove("IRP_EMULATOR_IN_MEMORY")
             .current_dir(cwd)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+            .stderr(Stdio::null());
+        Self::spawn(command)
+    }
+
+    /// Runs `command` (the binary, set up by the caller: arguments, environment, stderr) with
+    /// its stdout piped, and waits for its "listening on" line.
+    pub(crate) fn spawn(mut command: Command) -> Self {
+        let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
@@ -168,7 +174,7 @@ pub(crate) fn http() -> reqwest::Client {
 }
 
 /// Sends a request the client built to `base`; the JSON answer.
-async fn json_of_request(http: &reqwest::Client, outgoing: &Outgoing, base: &str) -> Value {
+pub(crate) async fn json_of_request(http: &reqwest::Client, outgoing: &Outgoing, base: &str) -> Value {
     let request = reqwest::Request::try_from(outgoing.to_http(base).unwrap()).unwrap();
     http.execute(request).await.unwrap().json().await.unwrap()
 }
