@@ -301,6 +301,28 @@ mod tests {
         }
     }
 
+    /// A container is configured through its environment: every `serve` option must have an
+    /// `IRP_EMULATOR_*` variable.
+    #[test]
+    fn every_serve_option_has_an_environment_variable() {
+        use clap::CommandFactory;
+        let command = Cli::command();
+        let serve = command.find_subcommand("serve").unwrap();
+        let options: Vec<_> = serve
+            .get_arguments()
+            .filter(|a| a.get_long().is_some_and(|l| l != "help"))
+            .collect();
+        assert!(options.len() >= 14, "{}", options.len());
+        for option in options {
+            let env = option.get_env().and_then(|e| e.to_str()).unwrap_or_default();
+            assert!(
+                env.starts_with("IRP_EMULATOR_"),
+                "--{} has no IRP_EMULATOR_* variable",
+                option.get_long().unwrap_or_default()
+            );
+        }
+    }
+
     #[test]
     fn subcommands_parse() {
         let cli = Cli::try_parse_from(["irp-emulator", "keys", "generate", "--out", "x"]).unwrap();

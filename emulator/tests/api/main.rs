@@ -38,6 +38,9 @@
 //! - `process`: the `irp-emulator` binary: first stdout line, TLS, graceful shutdown.
 //! - `wait`: `irp-emulator wait` against a running emulator, a closed port, a silent one and
 //!   one that starts late.
+//! - `container`: the container image's start-up on the bare binary: the Dockerfile's
+//!   variables, every interface, in-memory state, the admin token from outside loopback, the
+//!   `HEALTHCHECK` command, an unprivileged user.
 //! - `logs`: the log as an operator reads it (stderr piped): one line per IRP call, text and
 //!   JSON, no colour codes, no secrets.
 //! - `state_files`: migration from the previous schema's fixture, refused files, export
@@ -54,6 +57,7 @@
 mod admin;
 mod auth;
 mod clock;
+mod container;
 mod durability;
 mod ewaybill;
 mod examples;
