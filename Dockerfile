@@ -2,7 +2,8 @@
 #
 # The IRP emulator as a container image (TEST keys only; never point it at real data):
 #
-#   docker build -t irp-emulator .
+#   docker build -t irp-emulator .          # podman/buildah: add --format docker, or the
+#                                            # OCI format drops the HEALTHCHECK
 #   docker run --rm -p 8080:8080 -e IRP_EMULATOR_IN_MEMORY=true \
 #     -e IRP_EMULATOR_ADMIN_TOKEN=change-me irp-emulator
 #
@@ -35,8 +36,8 @@ LABEL org.opencontainers.image.title="irp-emulator" \
       org.opencontainers.image.licenses="MIT OR Apache-2.0"
 # A fixed, numeric non-root user (10001), so Kubernetes' runAsNonRoot can check it and a
 # bind-mounted data directory can be given to it: chown 10001:10001 DIR.
-RUN groupadd --system --gid 10001 irp \
-    && useradd --system --uid 10001 --gid irp --home-dir /data --no-create-home \
+RUN groupadd --gid 10001 irp \
+    && useradd --uid 10001 --gid irp --home-dir /data --no-create-home \
        --shell /usr/sbin/nologin irp \
     && mkdir /data && chown irp:irp /data
 COPY --from=builder /usr/local/bin/irp-emulator /usr/local/bin/irp-emulator
