@@ -121,7 +121,12 @@ pub struct ServeArgs {
     #[arg(long, env = "IRP_EMULATOR_LOG")]
     pub log_level: Option<String>,
     /// Log lines as text (coloured only on a terminal) or one JSON object a line [default: text].
-    #[arg(long, env = "IRP_EMULATOR_LOG_FORMAT", value_enum, value_name = "FORMAT")]
+    #[arg(
+        long,
+        env = "IRP_EMULATOR_LOG_FORMAT",
+        value_enum,
+        value_name = "FORMAT"
+    )]
     pub log_format: Option<LogFormat>,
     /// Require this bearer token on /__emulator__/ (and open it beyond loopback; health
     /// answers everyone either way).
@@ -314,7 +319,10 @@ mod tests {
             .collect();
         assert!(options.len() >= 14, "{}", options.len());
         for option in options {
-            let env = option.get_env().and_then(|e| e.to_str()).unwrap_or_default();
+            let env = option
+                .get_env()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
             assert!(
                 env.starts_with("IRP_EMULATOR_"),
                 "--{} has no IRP_EMULATOR_* variable",

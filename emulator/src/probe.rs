@@ -84,7 +84,10 @@ impl HealthUrl {
         if uri.query().is_some() {
             return Err(refuse("a query string is not supported"));
         }
-        let host = authority.host().trim_start_matches('[').trim_end_matches(']');
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
         Ok(Self {
             host: host.to_owned(),
             port: authority.port_u16().unwrap_or(80),
@@ -138,7 +141,10 @@ fn status_code(head: &[u8]) -> Option<u16> {
 }
 
 /// Polls `url` until it answers HTTP 200 or `timeout` has passed; how long it took.
-pub async fn wait_until_healthy(url: &HealthUrl, timeout: Duration) -> Result<Duration, ProbeError> {
+pub async fn wait_until_healthy(
+    url: &HealthUrl,
+    timeout: Duration,
+) -> Result<Duration, ProbeError> {
     let started = Instant::now();
     let deadline = started + timeout;
     loop {

@@ -226,7 +226,10 @@ async fn from_peer(
         .unwrap()
         .to_bytes();
     // The JSON Lines export is not one JSON document; only its status matters here.
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
 }
 
 const REMOTE: [u8; 4] = [10, 1, 2, 3];
@@ -238,7 +241,10 @@ async fn control_namespace_is_loopback_only_by_default_but_health_answers_anyone
     for (method, path) in GUARDED {
         let (status, body) = from_peer(&state, method, path, REMOTE, None).await;
         assert_eq!(status, 403, "{method} {path}");
-        assert_eq!(body["ErrorDetails"][0]["ErrorCode"], "403", "{method} {path}");
+        assert_eq!(
+            body["ErrorDetails"][0]["ErrorCode"], "403",
+            "{method} {path}"
+        );
         let (status, _) = from_peer(&state, method, path, LOOPBACK, None).await;
         assert_eq!(status, 200, "{method} {path} from loopback");
     }

@@ -118,14 +118,23 @@ fn every_env_name_the_dockerfile_sets_is_one_the_cli_reads() {
         "IRP_EMULATOR_DATA_DIR",
         "IRP_EMULATOR_IN_MEMORY",
     ] {
-        assert!(names.iter().any(|n| n == expected), "{expected} not in {names:?}");
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} not in {names:?}"
+        );
     }
     let help = bare(BIN).arg("--help").output().unwrap();
     assert!(help.status.success());
     let help = String::from_utf8_lossy(&help.stdout);
     for name in &names {
-        assert!(name.starts_with("IRP_EMULATOR_"), "{name}: not the emulator's");
-        assert!(help.contains(&format!("[env: {name}=")), "{name} is not read by the CLI");
+        assert!(
+            name.starts_with("IRP_EMULATOR_"),
+            "{name}: not the emulator's"
+        );
+        assert!(
+            help.contains(&format!("[env: {name}=")),
+            "{name} is not read by the CLI"
+        );
     }
     assert!(
         healthcheck(&text).starts_with("irp-emulator wait --url "),
@@ -169,7 +178,10 @@ async fn starts_as_the_image_does_from_environment_variables_only() {
             let (status, _) = get(&format!("{remote}/__emulator__/health"), None).await;
             assert_eq!(status, 200, "health from {ip}");
             let (status, refused) = get(&format!("{remote}/__emulator__/sandbox"), None).await;
-            assert_eq!(status, 403, "sandbox from {ip} without the token: {refused}");
+            assert_eq!(
+                status, 403,
+                "sandbox from {ip} without the token: {refused}"
+            );
             let (status, _) = get(&format!("{remote}/__emulator__/sandbox"), Some(token)).await;
             assert_eq!(status, 200, "sandbox from {ip} with the token");
         }
@@ -179,10 +191,9 @@ async fn starts_as_the_image_does_from_environment_variables_only() {
     // The image's HEALTHCHECK, run by a shell as the engine runs it.
     let healthcheck = healthcheck(&dockerfile());
     let bin_dir = Path::new(BIN).parent().unwrap();
-    let path = std::env::join_paths(
-        std::iter::once(bin_dir.to_path_buf())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     let check = bare("sh")
         .args(["-c", &healthcheck])
@@ -244,6 +255,9 @@ async fn serves_and_keeps_state_as_an_unprivileged_user() {
     let owner = std::fs::metadata(&database)
         .unwrap_or_else(|e| panic!("{}: {e}", database.display()))
         .uid();
-    assert_eq!(owner, NOBODY, "the state is written by the unprivileged user");
+    assert_eq!(
+        owner, NOBODY,
+        "the state is written by the unprivileged user"
+    );
     emulator.stop();
 }

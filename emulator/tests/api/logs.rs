@@ -49,7 +49,9 @@ async fn four_calls(args: &[&str]) -> Run {
     });
 
     let wire = Wire::login(&process.url).await;
-    let details = wire.get(&format!("/eivital/v1.04/Master/gstin/{BUYER}")).await;
+    let details = wire
+        .get(&format!("/eivital/v1.04/Master/gstin/{BUYER}"))
+        .await;
     assert_eq!(details["Status"], 1, "{details}");
     let rule = wire
         .control(
@@ -59,7 +61,9 @@ async fn four_calls(args: &[&str]) -> Run {
         )
         .await;
     assert_eq!(rule["name"], "down", "{rule}");
-    let faulted = wire.get(&format!("/eivital/v1.04/Master/gstin/{BUYER}")).await;
+    let faulted = wire
+        .get(&format!("/eivital/v1.04/Master/gstin/{BUYER}"))
+        .await;
     assert_eq!(faulted["ErrorDetails"][0]["ErrorCode"], "5001", "{faulted}");
     let wrong = login_of(LARGE, LARGE_USER, WRONG_PASSWORD, false);
     let outgoing = request::auth_request(&caller(), &wrong, &auth_public_key()).unwrap();
@@ -138,7 +142,11 @@ async fn text_lines_say_what_happened_without_colour_or_secrets() {
             assert!(line.contains(needle), "{needle} not in {line}");
         }
     }
-    assert!(!lines[0].contains("error_codes"), "absent fields are left out: {}", lines[0]);
+    assert!(
+        !lines[0].contains("error_codes"),
+        "absent fields are left out: {}",
+        lines[0]
+    );
     assert!(!lines[0].contains("fault"), "{}", lines[0]);
 }
 
@@ -151,7 +159,10 @@ async fn json_lines_parse_and_carry_the_same_fields() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
         .collect();
-    let calls: Vec<&Value> = lines.iter().filter(|l| l["message"] == "irp call").collect();
+    let calls: Vec<&Value> = lines
+        .iter()
+        .filter(|l| l["message"] == "irp call")
+        .collect();
     assert_eq!(calls.len(), 4, "{}", run.stderr);
     let auth = calls[0];
     assert_eq!(auth["level"], "INFO");
@@ -160,8 +171,14 @@ async fn json_lines_parse_and_carry_the_same_fields() {
     assert_eq!(auth["gstin"], LARGE);
     assert_eq!(auth["http_status"], 200);
     assert_eq!(auth["status"], 1);
-    assert!(auth["latency_ms"].as_f64().is_some_and(|ms| ms > 0.0), "{auth}");
-    assert!(auth.get("error_codes").is_none() && auth.get("fault").is_none(), "{auth}");
+    assert!(
+        auth["latency_ms"].as_f64().is_some_and(|ms| ms > 0.0),
+        "{auth}"
+    );
+    assert!(
+        auth.get("error_codes").is_none() && auth.get("fault").is_none(),
+        "{auth}"
+    );
     assert!(auth["timestamp"].is_string(), "{auth}");
     let faulted = calls[2];
     assert_eq!(faulted["error_codes"], "5001");

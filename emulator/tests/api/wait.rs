@@ -53,11 +53,19 @@ fn fails_within_its_timeout_against_a_closed_port() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(
-        message.contains(&format!("no healthy answer from {url}/__emulator__/health within 1 s")),
+        message.contains(&format!(
+            "no healthy answer from {url}/__emulator__/health within 1 s"
+        )),
         "{message}"
     );
-    assert!(message.lines().count() == 1, "one line, no backtrace: {message}");
-    assert!(took >= Duration::from_millis(900), "gave up early: {took:?}");
+    assert!(
+        message.lines().count() == 1,
+        "one line, no backtrace: {message}"
+    );
+    assert!(
+        took >= Duration::from_millis(900),
+        "gave up early: {took:?}"
+    );
     assert!(took < Duration::from_secs(4), "overran: {took:?}");
 }
 
@@ -69,7 +77,11 @@ fn gives_up_on_a_port_that_accepts_and_never_answers() {
     let url = format!("http://{}", silent.local_addr().unwrap());
     let (output, took) = wait(&url, "1.5");
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("no answer in time"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no answer in time"),
+        "{}",
+        stderr(&output)
+    );
     assert!(took < Duration::from_secs(4), "overran: {took:?}");
 }
 

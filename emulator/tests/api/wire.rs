@@ -174,7 +174,11 @@ pub(crate) fn http() -> reqwest::Client {
 }
 
 /// Sends a request the client built to `base`; the JSON answer.
-pub(crate) async fn json_of_request(http: &reqwest::Client, outgoing: &Outgoing, base: &str) -> Value {
+pub(crate) async fn json_of_request(
+    http: &reqwest::Client,
+    outgoing: &Outgoing,
+    base: &str,
+) -> Value {
     let request = reqwest::Request::try_from(outgoing.to_http(base).unwrap()).unwrap();
     http.execute(request).await.unwrap().json().await.unwrap()
 }
