@@ -180,23 +180,6 @@ fn check_writable(out: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// An error and its causes, each said once: a cause whose text the message before already
-/// holds (errors that print their source) is skipped.
-fn causes_once(error: &anyhow::Error) -> String {
-    let mut text = String::new();
-    for cause in error.chain() {
-        let part = cause.to_string();
-        if text.contains(&part) {
-            continue;
-        }
-        if !text.is_empty() {
-            text.push_str(": ");
-        }
-        text.push_str(&part);
-    }
-    text
-}
-
 /// Parses the command line, runs, and maps the result to the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -214,7 +197,10 @@ pub fn main() -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("irp-conformance: error: {}", causes_once(&e));
+            eprintln!(
+                "irp-conformance: error: {}",
+                irp_emulator::cli::causes_once(&e)
+            );
             ExitCode::from(2)
         }
     }

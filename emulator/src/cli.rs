@@ -232,6 +232,23 @@ fn random_seed() -> u64 {
     u64::from_le_bytes(bytes) % 1_000_000_000
 }
 
+/// An error and its causes, each said once: a cause whose text the message before already
+/// holds (errors that print their source) is skipped. Both binaries print errors with it.
+pub fn causes_once(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,5 +373,19 @@ mod tests {
                 ..
             }))
         ));
+    }
+
+    #[test]
+    fn an_error_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file");
+        let wrapped = anyhow::Error::new(ConfigError::Read {
+            path: "x.toml".into(),
+            source: io,
+        })
+        .context("reading configuration");
+        assert_eq!(
+            causes_once(&wrapped),
+            "reading configuration: reading x.toml: No such file"
+        );
     }
 }

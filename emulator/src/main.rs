@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use irp_emulator::{
-    cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand, WaitArgs},
+    cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand, WaitArgs, causes_once},
     clock::Clock,
     faults::FaultFile,
     keys::{KeyPems, KeySet},
@@ -15,8 +15,17 @@ use irp_emulator::{
 };
 
 #[tokio::main]
-async fn main() -> anyhow::Result<ExitCode> {
-    let cli = Cli::parse();
+async fn main() -> ExitCode {
+    match execute(Cli::parse()).await {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("irp-emulator: error: {}", causes_once(&error));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
     let done = match cli.command {
         Some(Command::Keys {
             action: KeysCommand::Generate { out },
