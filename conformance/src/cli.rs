@@ -40,6 +40,9 @@ enum Command {
     Report(ReportArgs),
     /// Grade your client's retry behaviour from the emulator's journal of its calls.
     Audit(AuditArgs),
+    /// Run the same scenarios against an upstream IRP and an in-process emulator, and
+    /// report every step where their answers differ.
+    Parity(ParityArgs),
 }
 
 #[derive(Debug, Args)]
@@ -149,6 +152,40 @@ struct AuditArgs {
     out: PathBuf,
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct ParityArgs {
+    /// Base URL of the IRP the emulator is compared with: NIC's sandbox, or another
+    /// emulator.
+    #[arg(long)]
+    pub(crate) upstream: String,
+    /// Profile (TOML) of the upstream: credentials, keys, roles. Parties the in-process
+    /// emulator lacks are registered in it. Default: the built-in emulator profile (for an
+    /// upstream that is an emulator).
+    #[arg(long)]
+    pub(crate) profile: Option<PathBuf>,
+    /// Scenario directory (searched recursively), or `builtin:<suite>`; default as for
+    /// `run`. Scenarios that need the control namespace are compared only when the
+    /// upstream has one.
+    #[arg(long)]
+    pub(crate) scenarios: Option<String>,
+    /// Compare only scenarios whose name or a tag matches this regular expression.
+    #[arg(long)]
+    pub(crate) filter: Option<String>,
+    /// Admin token of an upstream emulator started with one; default: the profile's.
+    #[arg(long, env = "IRP_EMULATOR_ADMIN_TOKEN")]
+    pub(crate) admin_token: Option<String>,
+    /// Seed of the invoice generator, the same on both sides.
+    #[arg(long, default_value_t = 1)]
+    pub(crate) seed: u64,
+    /// Where `parity.json` and `parity.md` go. A folder that already holds them is refused
+    /// (exit 2) unless `--overwrite` is given.
+    #[arg(long, default_value = "irp-parity")]
+    pub(crate) out: PathBuf,
+    /// Replace the parity report already in `--out`.
+    #[arg(long)]
+    pub(crate) overwrite: bool,
+}
+
 /// The scenario source of `run`: the one given, else the repository's onboarding suite when
 /// run from a checkout, else the built-in copy.
 fn scenario_source(given: Option<&str>) -> String {
@@ -212,6 +249,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<bool> {
         Command::Run(args) => run(args).await,
         Command::Report(args) => report(args).await,
         Command::Audit(args) => audit(args).await,
+        Command::Parity(args) => crate::parity::run(args).await,
     }
 }
 

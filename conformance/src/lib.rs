@@ -18,6 +18,8 @@
 //! - [`catalogue`]: the case catalogue of NIC's report (ids, features, expected codes).
 //! - [`journal`]: the report from the emulator's journal of a team's own traffic.
 //! - [`audit`]: the retry auditor: how that traffic behaves when the IRP fails.
+//! - [`parity`]: the same scenarios against an upstream IRP and an in-process emulator,
+//!   compared answer by answer.
 //! - [`local`]: the in-process emulator target; [`cli`]: the command line.
 
 pub mod api;
@@ -27,6 +29,7 @@ pub mod cli;
 pub mod generator;
 pub mod journal;
 pub mod local;
+pub mod parity;
 pub mod profile;
 pub mod progress;
 pub mod report;

@@ -26,7 +26,9 @@ mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use self::model::{Case, Exchange, Header, Kind, Outcome, REHEARSAL, Report, Tally, Verdict};
+pub use self::model::{
+    Case, Exchange, Header, Kind, Outcome, REHEARSAL, Reply, Report, Tally, Verdict,
+};
 
 /// File name of the Excel form.
 pub const XLSX_FILE: &str = "test-summary-report.xlsx";

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::api::{Api, Minimums};
 
@@ -110,6 +111,27 @@ pub struct Outcome {
     pub millis: u64,
     /// The exchange, decrypted.
     pub exchange: Option<Exchange>,
+    /// What came back, whole, for comparing two IRPs step by step (`irp-conformance
+    /// parity`); the exchange above is cut for display. Kept in memory only, never written
+    /// to a report file.
+    #[serde(skip)]
+    pub reply: Option<Reply>,
+}
+
+/// The parts of an answer two IRPs are compared on: statuses, codes and the decrypted
+/// `Data`, none of it cut.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reply {
+    /// HTTP status.
+    pub http_status: u16,
+    /// `Status` (1 or 0), if any.
+    pub status: Option<u64>,
+    /// Every `ErrorDetails[].ErrorCode`, in the order sent.
+    pub error_codes: Vec<String>,
+    /// Every `InfoDtls[].InfCd`, in the order sent.
+    pub info_codes: Vec<String>,
+    /// The decrypted `Data` (null when there is none).
+    pub data: Value,
 }
 
 /// Success and failure counts of one API against NIC's minimums.
@@ -439,6 +461,7 @@ pub(crate) mod tests {
                 request: format!("{{\"case\":\"{case}\"}}"),
                 response: format!("{{\"verdict\":\"{verdict:?}\"}}"),
             }),
+            reply: None,
         }
     }
 

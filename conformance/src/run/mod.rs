@@ -47,6 +47,7 @@ pub struct Runner {
     numbers: DocNumbers,
     sessions: HashMap<String, Session>,
     retry: RetryPolicy,
+    whole_scenarios: bool,
 }
 
 /// What one repetition of a scenario remembers: captures and the bodies it sent.
@@ -74,6 +75,7 @@ impl Runner {
             numbers,
             sessions: HashMap::new(),
             retry: RetryPolicy::default(),
+            whole_scenarios: false,
         }
     }
 
@@ -81,6 +83,16 @@ impl Runner {
     #[must_use]
     pub fn with_retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
+        self
+    }
+
+    /// Skips every step of a scenario whose requirements the target does not meet, not
+    /// only its control steps. Numbers are still drawn for the skipped steps, so a runner
+    /// of another target that runs the scenario keeps the same document numbers
+    /// (`irp-conformance parity`).
+    #[must_use]
+    pub fn skip_whole_scenarios(mut self) -> Self {
+        self.whole_scenarios = true;
         self
     }
 

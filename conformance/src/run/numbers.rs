@@ -5,8 +5,9 @@ use rand::Rng;
 
 /// Hands out `C<run>/<seq>`: `C`, eight base-36 characters of the run (time and a random
 /// part), `/`, four base-36 characters of sequence: 14 characters, inside NIC's 16 and its
-/// pattern `^[A-Z1-9][A-Z0-9/-]{0,15}$`.
-#[derive(Debug)]
+/// pattern `^[A-Z1-9][A-Z0-9/-]{0,15}$`. A clone continues the same sequence, so two
+/// runners given clones number their steps alike (`irp-conformance parity`).
+#[derive(Debug, Clone)]
 pub struct DocNumbers {
     run: String,
     next: u32,

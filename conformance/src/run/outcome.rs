@@ -5,7 +5,7 @@ use serde_json::Value;
 use irp_client::Answer;
 
 use crate::{
-    report::{Exchange, Kind, Outcome, Verdict},
+    report::{Exchange, Kind, Outcome, Reply, Verdict},
     scenario::{Expect, Step},
 };
 
@@ -60,6 +60,17 @@ pub(crate) fn exchange(answer: &Answer) -> Exchange {
     }
 }
 
+/// What came back, whole, for a comparison of two IRPs.
+pub(crate) fn reply(answer: &Answer) -> Reply {
+    Reply {
+        http_status: answer.http_status,
+        status: answer.status(),
+        error_codes: answer.error_codes(),
+        info_codes: answer.info_codes(),
+        data: answer.data().clone(),
+    }
+}
+
 /// An outcome of `step` in `scenario` (repetition `repeat` of `of`).
 pub(crate) struct Draft<'a> {
     /// Scenario name.
@@ -103,6 +114,7 @@ impl Draft<'_> {
                 u64::try_from(a.elapsed.as_millis()).unwrap_or(u64::MAX)
             }),
             exchange: answer.map(exchange),
+            reply: answer.map(reply),
         }
     }
 }

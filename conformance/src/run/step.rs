@@ -84,6 +84,18 @@ impl Runner {
             of: scenario.repeat,
             feature,
         };
+        if self.whole_scenarios
+            && scenario.requires.contains(&Requirement::Control)
+            && !self.target.control
+        {
+            let why = "the scenario needs the control namespace, which the target lacks";
+            return draft.finish(
+                Verdict::Skipped,
+                "not run".to_owned(),
+                vec![why.to_owned()],
+                None,
+            );
+        }
         let called = self.call(scenario, step, &vars, memory).await;
         let answer = match called {
             Ok(answer) => answer,
