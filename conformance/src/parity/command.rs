@@ -136,11 +136,16 @@ fn scenario_line(name: &str, steps: &[StepParity]) -> String {
     let count = |v: Verdict| steps.iter().filter(|s| s.verdict == v).count();
     let (differs, skipped) = (count(Verdict::Differs), count(Verdict::Skipped));
     if let Some(first) = steps.iter().find(|s| s.verdict == Verdict::Differs) {
+        let mut what = first.differences.describe();
+        if what.len() > 3 {
+            what.truncate(3);
+            what.push("…".to_owned());
+        }
         format!(
             "DIFFERS {name}: {differs} of {} step(s) (first, {}: {})",
             steps.len(),
             first.step,
-            first.differences.describe().join("; ")
+            what.join("; ")
         )
     } else if skipped == steps.len() {
         format!("skipped {name}: {skipped} step(s) not run on both sides")

@@ -87,10 +87,10 @@ pub struct Pair<T> {
 pub struct ValueDifference {
     /// JSON pointer into `Data`.
     pub pointer: String,
-    /// The upstream's value (or its form), if it has one there.
-    pub upstream: Option<String>,
+    /// The upstream's value (or its form).
+    pub upstream: String,
     /// The emulator's.
-    pub emulator: Option<String>,
+    pub emulator: String,
 }
 
 /// What differs between the two answers of a step; only the members that differ are set.
@@ -117,7 +117,8 @@ pub struct Differences {
     /// Keys of `Data` only the emulator's answer has.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields_only_emulator: Vec<String>,
-    /// Codes, statuses, or forms of issued values that are not the same.
+    /// Codes, statuses, or forms of issued values that both answers hold and that are not
+    /// the same.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<ValueDifference>,
 }
@@ -136,11 +137,6 @@ impl Differences {
                 emulator: b.clone(),
             })
         }
-        let pointers: std::collections::BTreeSet<&String> = upstream
-            .values
-            .keys()
-            .chain(emulator.values.keys())
-            .collect();
         Self {
             answer: None,
             http_status: pair(&upstream.http_status, &emulator.http_status),
@@ -157,14 +153,16 @@ impl Differences {
                 .difference(&upstream.fields)
                 .cloned()
                 .collect(),
-            values: pointers
-                .into_iter()
-                .filter_map(|pointer| {
-                    let (a, b) = (upstream.values.get(pointer), emulator.values.get(pointer));
+            // A value under a key only one side has is already a field only there.
+            values: upstream
+                .values
+                .iter()
+                .filter_map(|(pointer, a)| {
+                    let b = emulator.values.get(pointer)?;
                     (a != b).then(|| ValueDifference {
                         pointer: pointer.clone(),
-                        upstream: a.cloned(),
-                        emulator: b.cloned(),
+                        upstream: a.clone(),
+                        emulator: b.clone(),
                     })
                 })
                 .collect(),
@@ -223,13 +221,7 @@ impl Differences {
             ));
         }
         for v in &self.values {
-            let side = |s: &Option<String>| s.clone().unwrap_or_else(|| "absent".to_owned());
-            parts.push(format!(
-                "{} {} | {}",
-                v.pointer,
-                side(&v.upstream),
-                side(&v.emulator)
-            ));
+            parts.push(format!("{} {} | {}", v.pointer, v.upstream, v.emulator));
         }
         parts
     }
@@ -389,7 +381,6 @@ mod tests {
                     "Status 0 | 1",
                     "error codes 2192 | none",
                     "fields only emulator: /AckNo /Irn",
-                    "/AckNo absent | <number, 15 digits>",
                 ],
             },
             Row {
@@ -410,6 +401,13 @@ mod tests {
                 )),
                 verdict: Verdict::Differs,
                 says: &["/AckNo <digits 15> | <number, 15 digits>"],
+            },
+            Row {
+                name: "another status under the same key",
+                upstream: answered(shape(1, &[], &["/Status"], &[("/Status", "ACT")])),
+                emulator: answered(shape(1, &[], &["/Status"], &[("/Status", "CNL")])),
+                verdict: Verdict::Differs,
+                says: &["/Status ACT | CNL"],
             },
             Row {
                 name: "a key only upstream",

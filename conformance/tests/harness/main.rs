@@ -24,6 +24,11 @@
 //! - `retry`: `scenarios/retry/` with the client's retry policy, and without it.
 //! - `lost_answer`: an IRN committed and its answer lost; the reconciling client passes
 //!   the audit, the one that registers again under a new number is flagged.
+//! - `parity`: `irp-conformance parity` against emulators started in-process: a strict
+//!   totals rule on one side differs in exactly the invoices it rejects; identical
+//!   settings compare the same though numbers, clocks and tokens differ; control-only
+//!   scenarios skipped on an upstream without it; a profile's own parties registered;
+//!   exit 2 refusals.
 //! - `audit`: `irp-conformance audit` on journal files (`tests/fixtures/audit-*.jsonl`):
 //!   exit codes 0/1/2, `audit.json` and `audit.md`.
 //!
@@ -44,6 +49,7 @@ mod journal;
 mod journal_outcomes;
 mod journal_report;
 mod lost_answer;
+mod parity;
 mod qr;
 mod rehearsal;
 mod report_formats;
