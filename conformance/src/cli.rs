@@ -44,6 +44,8 @@ enum Command {
     /// Run the same scenarios against an upstream IRP and an in-process emulator, and
     /// report every step where their answers differ.
     Parity(ParityArgs),
+    /// Relay your ERP's calls to an IRP (NIC's sandbox) and journal them for `report`.
+    Proxy(ProxyArgs),
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +189,35 @@ pub(crate) struct ParityArgs {
     pub(crate) overwrite: bool,
 }
 
+#[derive(Debug, Args)]
+struct ProxyArgs {
+    /// Address to listen on (port 0: any free port); the first stdout line is
+    /// `listening on http://ADDR`.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Base URL of the IRP the calls go to (`https://einv-apisandbox.nic.in`); every
+    /// journal entry names it as `upstream`.
+    #[arg(long)]
+    upstream: String,
+    /// Profile (TOML) with the upstream's `auth_public_key`, `signing_certificate` (PEM
+    /// paths, or `fetch` from an emulator) and `timeout_seconds`. Default: the built-in
+    /// emulator profile (keys fetched from an emulator upstream).
+    #[arg(long)]
+    profile: Option<PathBuf>,
+    /// The proxy's key directory (as `irp-emulator keys generate` makes it); your ERP
+    /// encrypts its credentials with its `auth-public.pem`. Default: the emulator's
+    /// built-in test keys (`keys/auth-public.pem`).
+    #[arg(long)]
+    keys: Option<PathBuf>,
+    /// Also append every journal entry to this file as a JSON line.
+    #[arg(long)]
+    journal_out: Option<PathBuf>,
+    /// Open `/__emulator__/journal` to any caller sending `Authorization: Bearer T`
+    /// (default: loopback callers only; the journal holds decrypted invoices).
+    #[arg(long)]
+    admin_token: Option<String>,
+}
+
 /// The scenario source of `run`: the one given, else the repository's onboarding suite when
 /// run from a checkout, else the built-in copy.
 fn scenario_source(given: Option<&str>) -> String {
@@ -251,6 +282,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<bool> {
         Command::Report(args) => report(args).await,
         Command::Audit(args) => audit(args).await,
         Command::Parity(args) => crate::parity::run(args).await,
+        Command::Proxy(args) => proxy(args).await,
     }
 }
 
@@ -424,6 +456,22 @@ async fn audit(args: AuditArgs) -> anyhow::Result<bool> {
         .with_context(|| format!("writing the audit to {}", args.out.display()))?;
     eprintln!("{}", crate::audit::summary_line(&audit, &written));
     Ok(audit.passed)
+}
+
+async fn proxy(args: ProxyArgs) -> anyhow::Result<bool> {
+    let keys = match &args.keys {
+        Some(dir) => irp_emulator::keys::KeyPems::read_dir(dir).context("--keys")?,
+        None => irp_emulator::keys::KeyPems::embedded(),
+    };
+    let options = crate::proxy::Options {
+        upstream: args.upstream,
+        profile: load_profile(args.profile.as_ref())?,
+        keys,
+        journal_out: args.journal_out,
+        admin_token: args.admin_token,
+        limits: crate::proxy::Limits::default(),
+    };
+    crate::proxy::run(&args.listen, options).await
 }
 
 fn stamp(mut header: Header, at: OffsetDateTime) -> Header {

@@ -20,6 +20,8 @@
 //! - [`audit`]: the retry auditor: how that traffic behaves when the IRP fails.
 //! - [`parity`]: the same scenarios against an upstream IRP and an in-process emulator,
 //!   compared answer by answer.
+//! - [`proxy`]: the recording proxy between a team's ERP and NIC's sandbox, whose journal
+//!   makes the report from the ERP's real traffic.
 //! - [`local`]: the in-process emulator target; [`cli`]: the command line.
 
 pub mod api;
@@ -32,6 +34,7 @@ pub mod local;
 pub mod parity;
 pub mod profile;
 pub mod progress;
+pub mod proxy;
 pub mod report;
 pub mod run;
 pub mod scenario;

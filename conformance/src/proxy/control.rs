@@ -1,0 +1,173 @@
+//! The proxy's own `/__emulator__/` namespace: its journal, read exactly as the emulator's
+//! is read, so `irp-conformance report --journal http://PROXY` and `audit --journal` work
+//! unchanged.
+//!
+//! - `GET /__emulator__/journal`: `{"count","entries":[…]}` with the emulator's filters
+//!   (`since`, `after_id`, `api`, `gstin`, `status`, `request_id`, `limit`: default 100, at
+//!   most 10,000; without `since`/`after_id` the newest). Unknown filters are refused (400).
+//! - `GET /__emulator__/journal.jsonl`: every matching entry as JSON Lines.
+//! - `DELETE /__emulator__/journal`: empties the journal in memory (not `--journal-out`).
+//!
+//! The journal holds decrypted invoices, so like the emulator's control namespace it
+//! answers only loopback callers, or with `--admin-token T` every caller sending
+//! `Authorization: Bearer T`. Other `/__emulator__/` paths are 404 and never relayed.
+
+use std::net::SocketAddr;
+
+use axum::{
+    Json, Router,
+    extract::{ConnectInfo, FromRequestParts, Query, State, rejection::QueryRejection},
+    http::{StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+    routing::{any, get},
+};
+use serde::Deserialize;
+use serde_json::json;
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use super::{Proxy, journal::Filter};
+
+/// The most entries one page returns.
+const MAX_LIMIT: usize = 10_000;
+
+/// A refusal in the IRP envelope, its code the HTTP status (as the emulator answers its
+/// control namespace).
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        let body = json!({ "Status": 0, "Data": null,
+            "ErrorDetails": [{ "ErrorCode": self.0.as_str(), "ErrorMessage": self.1 }],
+            "InfoDtls": null });
+        (self.0, Json(body)).into_response()
+    }
+}
+
+/// A caller the namespace answers: from loopback, or with the admin token.
+struct Admitted;
+
+/// Compares without stopping at the first difference.
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+impl FromRequestParts<Proxy> for Admitted {
+    type Rejection = Refusal;
+
+    async fn from_request_parts(parts: &mut Parts, proxy: &Proxy) -> Result<Self, Refusal> {
+        let refused = || {
+            Refusal(
+                StatusCode::FORBIDDEN,
+                "The proxy's journal is not open to this caller".to_owned(),
+            )
+        };
+        match proxy.inner.admin_token.as_deref() {
+            Some(token) => {
+                let sent = parts
+                    .headers
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .unwrap_or_default();
+                same(sent.trim().as_bytes(), token.as_bytes())
+                    .then_some(Admitted)
+                    .ok_or_else(refused)
+            }
+            None => parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback())
+                .then_some(Admitted)
+                .ok_or_else(refused),
+        }
+    }
+}
+
+/// The routes of the namespace.
+pub(super) fn router() -> Router<Proxy> {
+    Router::new()
+        .route("/__emulator__/journal", get(entries).delete(clear))
+        .route("/__emulator__/journal.jsonl", get(export))
+        .route("/__emulator__/{*rest}", any(unknown))
+}
+
+/// The query string, as the emulator reads it.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalQuery {
+    since: Option<String>,
+    after_id: Option<i64>,
+    api: Option<String>,
+    gstin: Option<String>,
+    status: Option<u8>,
+    request_id: Option<String>,
+    limit: Option<usize>,
+}
+
+fn filter(query: Result<Query<JournalQuery>, QueryRejection>) -> Result<Filter, Refusal> {
+    let bad = |why: String| Refusal(StatusCode::BAD_REQUEST, why);
+    let Query(query) = query.map_err(|e| bad(e.body_text()))?;
+    let since = match &query.since {
+        None => None,
+        Some(text) => Some(
+            OffsetDateTime::parse(text, &Rfc3339)
+                .ok()
+                .or_else(|| irp_emulator::clock::parse_ist(text))
+                .ok_or_else(|| bad("since: expected RFC 3339 or yyyy-MM-dd HH:mm:ss".into()))?,
+        ),
+    };
+    if let Some(api) = &query.api
+        && irp_emulator::api::Api::parse(api).is_none()
+    {
+        return Err(bad(format!("api: unknown {api}")));
+    }
+    Ok(Filter {
+        since,
+        after_id: query.after_id,
+        api: query.api,
+        gstin: query.gstin,
+        status: query.status,
+        request_id: query.request_id,
+        limit: query.limit,
+    })
+}
+
+async fn entries(
+    _: Admitted,
+    State(proxy): State<Proxy>,
+    query: Result<Query<JournalQuery>, QueryRejection>,
+) -> Result<Response, Refusal> {
+    let mut filter = filter(query)?;
+    filter.limit = Some(filter.limit.unwrap_or(100).min(MAX_LIMIT));
+    let entries = proxy.inner.journal.query(&filter);
+    let entries: Vec<_> = entries.iter().map(|e| &**e).collect();
+    Ok(Json(json!({ "count": entries.len(), "entries": entries })).into_response())
+}
+
+async fn export(
+    _: Admitted,
+    State(proxy): State<Proxy>,
+    query: Result<Query<JournalQuery>, QueryRejection>,
+) -> Result<Response, Refusal> {
+    let filter = filter(query)?;
+    // Serialised outside the journal's lock; the journal is bounded, so is this body.
+    let mut lines = Vec::new();
+    for entry in proxy.inner.journal.query(&filter) {
+        if serde_json::to_writer(&mut lines, &*entry).is_ok() {
+            lines.push(b'\n');
+        }
+    }
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], lines).into_response())
+}
+
+async fn clear(_: Admitted, State(proxy): State<Proxy>) -> Json<serde_json::Value> {
+    proxy.inner.journal.clear();
+    Json(json!({ "status": "cleared" }))
+}
+
+async fn unknown() -> Refusal {
+    Refusal(
+        StatusCode::NOT_FOUND,
+        "The proxy serves only /__emulator__/journal and /__emulator__/journal.jsonl".to_owned(),
+    )
+}
