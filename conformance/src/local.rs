@@ -33,6 +33,17 @@ impl LocalEmulator {
     /// Starts the emulator with `settings` on `clock`.
     pub async fn start_with(settings: Settings, clock: Clock) -> Result<Self, LocalError> {
         let keys = KeySet::embedded().map_err(|e| LocalError(e.to_string()))?;
+        Self::start_with_keys(settings, keys, clock).await
+    }
+
+    /// Starts the emulator with `settings` and its own key set `keys` (made by
+    /// `irp_emulator::keys::generate`), on `clock`: an IRP whose keys differ from the
+    /// built-in ones, as NIC's differ from the emulator's.
+    pub async fn start_with_keys(
+        settings: Settings,
+        keys: KeySet,
+        clock: Clock,
+    ) -> Result<Self, LocalError> {
         let state = AppState::new(settings, keys, clock).map_err(|e| LocalError(e.to_string()))?;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

@@ -29,6 +29,10 @@
 //!   settings compare the same though numbers, clocks and tokens differ; control-only
 //!   scenarios skipped on an upstream without it; a profile's own parties registered;
 //!   exit 2 refusals.
+//! - `proxy`: `irp-conformance proxy` between a client and an emulator with its own keys:
+//!   the SEK re-wrapped, signatures the upstream's, the journal decrypted without a secret
+//!   and reporting what the upstream's does; upstream failures and garbage logins; the
+//!   binary's `listening on` line.
 //! - `audit`: `irp-conformance audit` on journal files (`tests/fixtures/audit-*.jsonl`):
 //!   exit codes 0/1/2, `audit.json` and `audit.md`.
 //!
@@ -50,6 +54,7 @@ mod journal_outcomes;
 mod journal_report;
 mod lost_answer;
 mod parity;
+mod proxy;
 mod qr;
 mod rehearsal;
 mod report_formats;
