@@ -56,7 +56,7 @@ pub(super) fn api_of(method: &Method, path: &str) -> Api {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     Api::served()
         .find(|api| {
-            &api.method() == method
+            api.method() == *method
                 && api.paths().iter().any(|pattern| {
                     let pattern: Vec<&str> = pattern.split('/').collect();
                     pattern.len() == segments.len()
@@ -113,7 +113,10 @@ impl Call {
         };
         let mut error_codes = codes("ErrorDetails", "ErrorCode");
         // The e-way bill system's envelope: {"status":"0","error":{"errorCodes":"312,"}}.
-        if let Some(list) = response.pointer("/error/errorCodes").and_then(Value::as_str) {
+        if let Some(list) = response
+            .pointer("/error/errorCodes")
+            .and_then(Value::as_str)
+        {
             error_codes.extend(
                 list.split(',')
                     .map(str::trim)
@@ -130,7 +133,11 @@ impl Call {
             id: 0,
             request_id: self.request_id.clone(),
             wall_time: self.wall.format(&Rfc3339).unwrap_or_default(),
-            virtual_time: self.wall.to_offset(IST).format(&Rfc3339).unwrap_or_default(),
+            virtual_time: self
+                .wall
+                .to_offset(IST)
+                .format(&Rfc3339)
+                .unwrap_or_default(),
             api: self.api.name().to_owned(),
             method: self.method.to_string(),
             path: self.path.clone(),

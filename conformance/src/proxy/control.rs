@@ -171,3 +171,57 @@ async fn unknown() -> Refusal {
         "The proxy serves only /__emulator__/journal and /__emulator__/journal.jsonl".to_owned(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::Request;
+    use irp_emulator::keys::KeyPems;
+
+    use super::*;
+    use crate::{
+        profile::Profile,
+        proxy::{Limits, Options},
+    };
+
+    fn proxy(admin_token: Option<&str>) -> Proxy {
+        Proxy::new(Options {
+            upstream: "http://127.0.0.1:9".to_owned(),
+            profile: Profile::emulator(),
+            keys: KeyPems::embedded(),
+            journal_out: None,
+            admin_token: admin_token.map(str::to_owned),
+            limits: Limits::default(),
+        })
+        .unwrap()
+    }
+
+    async fn admitted(proxy: &Proxy, peer: &str, bearer: Option<&str>) -> bool {
+        let mut request = Request::builder().uri("/__emulator__/journal");
+        if let Some(token) = bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let request = request
+            .extension(ConnectInfo(peer.parse::<SocketAddr>().unwrap()))
+            .body(())
+            .unwrap();
+        let (mut parts, ()) = request.into_parts();
+        Admitted::from_request_parts(&mut parts, proxy)
+            .await
+            .is_ok()
+    }
+
+    #[tokio::test]
+    async fn the_journal_answers_loopback_callers_or_the_admin_token() {
+        let open = proxy(None);
+        assert!(admitted(&open, "127.0.0.1:5000", None).await);
+        assert!(admitted(&open, "[::1]:5000", None).await);
+        assert!(admitted(&open, "[::ffff:127.0.0.1]:5000", None).await);
+        assert!(!admitted(&open, "10.1.2.3:5000", None).await);
+        assert!(!admitted(&open, "10.1.2.3:5000", Some("guess")).await);
+        let guarded = proxy(Some("s3cret"));
+        assert!(admitted(&guarded, "10.1.2.3:5000", Some("s3cret")).await);
+        assert!(!admitted(&guarded, "127.0.0.1:5000", None).await);
+        assert!(!admitted(&guarded, "127.0.0.1:5000", Some("s3cre")).await);
+        assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"ab", b"abc"));
+    }
+}

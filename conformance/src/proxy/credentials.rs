@@ -101,9 +101,8 @@ impl Opened {
         };
         let data = cipher::encrypt_credentials(upstream_key, &text, Encryption::Pkcs1)
             .map_err(|e| SealError(e.to_string()))?;
-        let body = member::replace_string(outer, &["Data"], &data).unwrap_or_else(|| {
-            serde_json::json!({ "Data": data }).to_string().into_bytes()
-        });
+        let body = member::replace_string(outer, &["Data"], &data)
+            .unwrap_or_else(|| serde_json::json!({ "Data": data }).to_string().into_bytes());
         Ok(Sealed { body, app_key })
     }
 }
@@ -158,7 +157,11 @@ mod tests {
     #[test]
     fn an_app_key_the_emulator_refuses_goes_through_unchanged() {
         let (keys, public) = keys();
-        for bad in [json!("not base64!"), json!(STANDARD.encode([1u8; 20])), json!(5)] {
+        for bad in [
+            json!("not base64!"),
+            json!(STANDARD.encode([1u8; 20])),
+            json!(5),
+        ] {
             let credentials = json!({ "UserName": "u", "Password": "p", "AppKey": bad });
             let opened = open(&keys.credential, &body(&public, &credentials)).unwrap();
             assert!(opened.app_key.is_none());
@@ -176,12 +179,9 @@ mod tests {
         let stranger: rsa::RsaPrivateKey =
             rsa::pkcs8::DecodePrivateKey::from_pkcs8_pem(&keys.pems.tls_private).unwrap();
         let oaep = cipher::encrypt_credentials(&public, b"{}", Encryption::Oaep).unwrap();
-        let wrong_key = cipher::encrypt_credentials(
-            &RsaPublicKey::from(&stranger),
-            b"{}",
-            Encryption::Pkcs1,
-        )
-        .unwrap();
+        let wrong_key =
+            cipher::encrypt_credentials(&RsaPublicKey::from(&stranger), b"{}", Encryption::Pkcs1)
+                .unwrap();
         let not_an_object = body(&public, &json!(["UserName"]));
         for junk in [
             b"".to_vec(),

@@ -216,7 +216,10 @@ impl Journal {
             let mut line = serde_json::to_vec(&*entry).unwrap_or_default();
             line.push(b'\n');
             if let Err(e) = file.write_all(&line) {
-                super::warn(&format!("--journal-out: entry {} not written: {e}", entry.id));
+                super::warn(&format!(
+                    "--journal-out: entry {} not written: {e}",
+                    entry.id
+                ));
             }
         }
     }
@@ -229,7 +232,11 @@ impl Journal {
         if filter.since.is_some() || filter.after_id.is_some() {
             matching.take(limit).map(|k| k.entry.clone()).collect()
         } else {
-            let mut newest: Vec<_> = matching.rev().take(limit).map(|k| k.entry.clone()).collect();
+            let mut newest: Vec<_> = matching
+                .rev()
+                .take(limit)
+                .map(|k| k.entry.clone())
+                .collect();
             newest.reverse();
             newest
         }

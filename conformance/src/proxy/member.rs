@@ -173,14 +173,33 @@ mod tests {
     );
     replaced!(absent, r#"{"UserName":"u"}"#, ["AppKey"], None);
     replaced!(not_a_string, r#"{"AppKey":12}"#, ["AppKey"], None);
-    replaced!(an_object, r#"{"Data":{"Sek":{"x":"y"}}}"#, ["Data", "Sek"], None);
-    replaced!(null_value, r#"{"Data":{"Sek":null}}"#, ["Data", "Sek"], None);
+    replaced!(
+        an_object,
+        r#"{"Data":{"Sek":{"x":"y"}}}"#,
+        ["Data", "Sek"],
+        None
+    );
+    replaced!(
+        null_value,
+        r#"{"Data":{"Sek":null}}"#,
+        ["Data", "Sek"],
+        None
+    );
     replaced!(not_json, r#"{"AppKey":"k""#, ["AppKey"], None);
     replaced!(inside_an_array, r#"[{"AppKey":"k"}]"#, ["AppKey"], None);
 
     #[test]
     fn never_panics_on_junk() {
-        for junk in ["", "\"", "{\"", "{\"a\\", "]]]", "{}}", "\u{0}", "{\"Data\":[{"] {
+        for junk in [
+            "",
+            "\"",
+            "{\"",
+            "{\"a\\",
+            "]]]",
+            "{}}",
+            "\u{0}",
+            "{\"Data\":[{",
+        ] {
             assert_eq!(replace_string(junk.as_bytes(), &["Data", "Sek"], "x"), None);
         }
     }

@@ -145,17 +145,18 @@ impl Proxy {
     /// A proxy set up with `options` (nothing is sent upstream yet).
     pub fn new(options: Options) -> Result<Self, ProxyError> {
         let KeySet { credential, .. } = KeySet::from_pems(options.keys)?;
-        let journal = Journal::open(options.journal_out.as_deref(), options.limits).map_err(
-            |source| ProxyError::JournalOut {
-                path: options
-                    .journal_out
-                    .as_deref()
-                    .unwrap_or_else(|| std::path::Path::new("-"))
-                    .display()
-                    .to_string(),
-                source,
-            },
-        )?;
+        let journal =
+            Journal::open(options.journal_out.as_deref(), options.limits).map_err(|source| {
+                ProxyError::JournalOut {
+                    path: options
+                        .journal_out
+                        .as_deref()
+                        .unwrap_or_else(|| std::path::Path::new("-"))
+                        .display()
+                        .to_string(),
+                    source,
+                }
+            })?;
         Ok(Self {
             inner: Arc::new(Inner {
                 upstream: Upstream::new(&options.upstream, options.profile)?,
@@ -249,7 +250,10 @@ impl Relayed {
             (
                 StatusCode::BAD_REQUEST,
                 "400",
-                format!("The request body could not be read: {}", rejection.body_text()),
+                format!(
+                    "The request body could not be read: {}",
+                    rejection.body_text()
+                ),
             )
         };
         let envelope = refusal(code, &message);
@@ -292,7 +296,8 @@ async fn handle(
 /// A panic (a bug) is answered in the IRP envelope, HTTP 500, code 5001, and the proxy
 /// keeps serving; the call may or may not have reached the upstream.
 fn panic_answer(_: Box<dyn std::any::Any + Send>) -> Response {
-    let message = "Application error in the proxy: the call may or may not have reached the upstream";
+    let message =
+        "Application error in the proxy: the call may or may not have reached the upstream";
     (
         StatusCode::INTERNAL_SERVER_ERROR,
         Json(refusal("5001", message)),
@@ -384,8 +389,7 @@ impl Inner {
 /// Resolves on Ctrl-C or SIGTERM; the handlers are installed before it returns.
 fn shutdown_signal() -> std::io::Result<impl Future<Output = ()> + Send + 'static> {
     #[cfg(unix)]
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     Ok(async move {
         #[cfg(unix)]
         tokio::select! {

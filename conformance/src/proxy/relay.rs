@@ -64,15 +64,14 @@ pub(super) fn response_copy(body: &[u8], session: Option<&Session>, ewb_system: 
     let Value::Object(object) = &mut answer else {
         return answer;
     };
-    if ewb_system {
-        if let Some(error) = object.get_mut("error")
-            && let Some(decoded) = error
-                .as_str()
-                .and_then(|text| STANDARD.decode(text.trim()).ok())
-                .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
-        {
-            *error = decoded;
-        }
+    if ewb_system
+        && let Some(error) = object.get_mut("error")
+        && let Some(decoded) = error
+            .as_str()
+            .and_then(|text| STANDARD.decode(text.trim()).ok())
+            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok())
+    {
+        *error = decoded;
     }
     let member = if ewb_system { "data" } else { "Data" };
     if let (Some(session), Some(data)) = (session, object.get_mut(member))

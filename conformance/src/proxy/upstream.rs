@@ -251,10 +251,7 @@ mod tests {
             );
         }
         let forwarded = forwardable(&headers);
-        let kept: Vec<&str> = forwarded
-            .keys()
-            .map(HeaderName::as_str)
-            .collect();
+        let kept: Vec<&str> = forwarded.keys().map(HeaderName::as_str).collect();
         assert_eq!(kept, ["client_id", "authtoken", "requestid"]);
     }
 

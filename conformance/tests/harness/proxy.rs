@@ -242,7 +242,11 @@ fn http() -> reqwest::Client {
 
 async fn get_text(url: &str) -> String {
     let response = http().get(url).send().await.unwrap();
-    assert!(response.status().is_success(), "{url}: {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
     response.text().await.unwrap()
 }
 
@@ -328,8 +332,15 @@ async fn an_erp_through_the_proxy_reaches_the_upstream_and_the_journals_agree() 
     let irn = first.data()["Irn"].as_str().unwrap().to_owned();
     for member in ["SignedInvoice", "SignedQRCode"] {
         let jws = first.data()[member].as_str().unwrap();
-        assert_eq!(verifier.verify(jws).unwrap()["Irn"], irn.as_str(), "{member}");
-        assert!(builtin.verify(jws).is_err(), "{member} verifies with the built-in key");
+        assert_eq!(
+            verifier.verify(jws).unwrap()["Irn"],
+            irn.as_str(),
+            "{member}"
+        );
+        assert!(
+            builtin.verify(jws).is_err(),
+            "{member} verifies with the built-in key"
+        );
     }
     let ewb_spec = json!({ "items": 2, "ewb": { "mode": 1, "distance": 950 } });
     let with_ewb = invoice(&profile, ewb_spec, "PX/2", today);
@@ -340,7 +351,10 @@ async fn an_erp_through_the_proxy_reaches_the_upstream_and_the_journals_agree() 
     ok(&got);
     let signed = got.data()["SignedInvoice"].as_str().unwrap();
     assert_eq!(verifier.verify(signed).unwrap()["Irn"], irn.as_str());
-    ok(&client.cancel_irn(&session, &irn, "1", "Duplicate").await.unwrap());
+    ok(&client
+        .cancel_irn(&session, &irn, "1", "Duplicate")
+        .await
+        .unwrap());
     let duplicate = client.generate_irn(&session, &with_ewb).await.unwrap();
     assert_eq!(duplicate.status(), Some(0));
     assert!(duplicate.error_codes().contains(&"2150".to_owned()));
@@ -497,7 +511,11 @@ async fn an_erp_through_the_proxy_reaches_the_upstream_and_the_journals_agree() 
     let page = get_text(&format!("{}/__emulator__/journal?limit=10000", proxy.base)).await;
     let export = get_text(&format!("{}/__emulator__/journal.jsonl", proxy.base)).await;
     let file = std::fs::read(&jsonl).unwrap();
-    assert_eq!(file, export.as_bytes(), "the file holds what the export gives");
+    assert_eq!(
+        file,
+        export.as_bytes(),
+        "the file holds what the export gives"
+    );
     assert_holds_none("the journal page", page.as_bytes(), &secrets);
     assert_holds_none("the journal export", export.as_bytes(), &secrets);
     assert_holds_none("--journal-out", &file, &secrets);
@@ -508,4 +526,279 @@ async fn an_erp_through_the_proxy_reaches_the_upstream_and_the_journals_agree() 
     assert_eq!(from_proxy, from_upstream);
     assert_eq!(from_proxy["generate_irn"], (2, 2));
     assert_eq!(from_proxy["auth"], (2, 0));
+}
+
+/// A profile for an upstream that is no emulator: PEM paths (any RSA key will do for an
+/// upstream that never answers) and a short timeout.
+fn pem_profile(dir: &std::path::Path, timeout_seconds: u64) -> PathBuf {
+    let keys = workspace().join("keys");
+    let text = irp_conformance::profile::EMULATOR_PROFILE
+        .replace(
+            "auth_public_key = \"fetch\"",
+            &format!(
+                "auth_public_key = {:?}\ntimeout_seconds = {timeout_seconds}",
+                keys.join("auth-public.pem").display().to_string()
+            ),
+        )
+        .replace(
+            "signing_certificate = \"fetch\"",
+            &format!(
+                "signing_certificate = {:?}",
+                keys.join("signing-cert.pem").display().to_string()
+            ),
+        );
+    let path = dir.join("profile.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A session the proxy never saw issued.
+fn stranger_session(profile: &Profile) -> Session {
+    let supplier = profile.party("supplier").unwrap();
+    Session {
+        gstin: supplier.gstin.clone(),
+        user: supplier.username.clone().unwrap(),
+        token: "NotATokenTheProxySawIssued".to_owned(),
+        sek: vec![1; 32],
+        expiry: String::new(),
+    }
+}
+
+fn assert_upstream_failure(answer: &Answer, http_status: u16) {
+    assert_eq!(answer.http_status, http_status, "{}", answer.doc);
+    assert_eq!(answer.status(), Some(0));
+    assert_eq!(answer.error_codes(), [http_status.to_string()]);
+    let message = answer.doc["ErrorDetails"][0]["ErrorMessage"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("upstream"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_binary_says_where_it_listens_and_answers_an_unreachable_upstream_with_an_envelope() {
+    use std::io::BufRead;
+
+    let files = tempfile::tempdir().unwrap();
+    let profile_path = pem_profile(files.path(), 5);
+    let jsonl = files.path().join("proxy.jsonl");
+    // A port nobody listens on any more.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let upstream = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_irp-conformance"))
+        .args([
+            "proxy",
+            "--listen",
+            "127.0.0.1:0",
+            "--upstream",
+            &upstream,
+            "--profile",
+            profile_path.to_str().unwrap(),
+            "--journal-out",
+            jsonl.to_str().unwrap(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let first = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .unwrap();
+        line
+    })
+    .await
+    .unwrap();
+    let base = first
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+
+    let profile = Profile::emulator();
+    let client = erp(&base, &profile);
+    let (answer, session) = client.auth(&supplier_login(&profile)).await.unwrap();
+    assert!(session.is_none());
+    assert_upstream_failure(&answer, 502);
+    let answer = client
+        .gstin_details(&stranger_session(&profile), "29AAACB3333C1Z7")
+        .await
+        .unwrap();
+    assert_upstream_failure(&answer, 502);
+
+    let entries = journal(&base).await;
+    let apis: Vec<&str> = entries.iter().map(|e| e["api"].as_str().unwrap()).collect();
+    assert_eq!(apis, ["auth", "gstin_details"]);
+    for entry in &entries {
+        assert_eq!(entry["http_status"], 502);
+        assert_eq!(entry["status"], 0);
+        assert_eq!(entry["error_codes"], json!(["502"]));
+        assert_eq!(entry["upstream"], upstream.as_str());
+    }
+    // The credentials were read (and masked) before the upstream was found missing.
+    assert_eq!(entries[0]["request"]["UserName"], "large_supplier");
+    assert_eq!(entries[0]["request"]["Password"], "***");
+    let file = std::fs::read_to_string(&jsonl).unwrap();
+    assert_eq!(file.lines().count(), 2, "{file}");
+
+    child.kill().unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("unreachable") && stderr.contains("logins are answered HTTP 502"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_upstream_is_answered_504_after_the_profile_timeout() {
+    // Accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream = format!("http://{}", silent.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = silent.accept().await {
+            held.push(stream);
+        }
+    });
+    let files = tempfile::tempdir().unwrap();
+    let profile = Profile::load(&pem_profile(files.path(), 1)).unwrap();
+    let proxy = start_proxy(&upstream, profile.clone(), None).await;
+    let client = erp(&proxy.base, &profile);
+    let (answer, _) = client.auth(&supplier_login(&profile)).await.unwrap();
+    assert_upstream_failure(&answer, 504);
+    let answer = client
+        .get_irn(&stranger_session(&profile), &"a".repeat(64))
+        .await
+        .unwrap();
+    assert_upstream_failure(&answer, 504);
+    let entries = journal(&proxy.base).await;
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e["http_status"] == 504));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_logins_get_the_upstreams_envelope_and_the_proxy_keeps_serving() {
+    let upstream = Upstream::start().await;
+    let proxy = start_proxy(&upstream.tap, Profile::emulator(), None).await;
+    let profile = Profile::emulator();
+    let proxy_key = RsaPublicKey::from_public_key_pem(&KeyPems::embedded().auth_public).unwrap();
+    let sealed = |text: &[u8], how| {
+        json!({ "Data": cipher::encrypt_credentials(&proxy_key, text, how).unwrap() }).to_string()
+    };
+    let bad_app_key = json!({ "UserName": "large_supplier", "Password": "Emulator@123",
+        "AppKey": "not base64!", "ForceRefreshAccessToken": false });
+    let bodies: Vec<(String, &str)> = vec![
+        (String::new(), "1007"),
+        ("not json".to_owned(), "1007"),
+        ("[]".to_owned(), "1007"),
+        (r#"{"Data":"!!"}"#.to_owned(), "1007"),
+        (
+            json!({ "Data": STANDARD.encode([7u8; 256]) }).to_string(),
+            "1013",
+        ),
+        (sealed(b"{}", irp_client::Encryption::Oaep), "1013"),
+        (sealed(b"not json", irp_client::Encryption::Pkcs1), "1013"),
+        // The proxy opens this one and sends the credentials on with the AppKey as it is.
+        (
+            sealed(
+                bad_app_key.to_string().as_bytes(),
+                irp_client::Encryption::Pkcs1,
+            ),
+            "1016",
+        ),
+    ];
+    let caller = Caller::new(&profile.client_id, &profile.client_secret);
+    let supplier = profile.party("supplier").unwrap();
+    for (body, code) in &bodies {
+        let response = http()
+            .post(format!("{}/eivital/v1.04/auth", proxy.base))
+            .header("client_id", &caller.client_id)
+            .header("client_secret", &caller.client_secret)
+            .header("Gstin", &supplier.gstin)
+            .header("Content-Type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap();
+        assert_eq!(answer["Status"], 0, "{body}: {answer}");
+        assert_eq!(
+            answer["ErrorDetails"][0]["ErrorCode"], *code,
+            "{body}: {answer}"
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+    // A body over the proxy's limit never reaches the upstream.
+    let huge = http()
+        .post(format!("{}/eicore/v1.03/Invoice", proxy.base))
+        .body(vec![b' '; proxy::BODY_LIMIT + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    let answer: Value = huge.json().await.unwrap();
+    assert_eq!(answer["ErrorDetails"][0]["ErrorCode"], "5002");
+
+    // An ERP that encrypts with the upstream's key instead of the proxy's still works:
+    // the proxy forwards what it cannot open, but cannot decrypt that session's calls.
+    let mut portal = erp(&proxy.base, &profile).portal().clone();
+    portal.auth_public = RsaPublicKey::from_public_key_pem(&upstream.pems.auth_public).unwrap();
+    let misconfigured = Client::new(portal, Duration::from_secs(30)).unwrap();
+    let (answer, session) = misconfigured.auth(&supplier_login(&profile)).await.unwrap();
+    ok(&answer);
+    let details = misconfigured
+        .gstin_details(&session.unwrap(), "29AAACB3333C1Z7")
+        .await
+        .unwrap();
+    ok(&details);
+
+    // And the proxy still serves a well-made login.
+    let client = erp(&proxy.base, &profile);
+    let (answer, session) = client.auth(&supplier_login(&profile)).await.unwrap();
+    ok(&answer);
+    ok(&client
+        .gstin_details(&session.unwrap(), "29AAACB3333C1Z7")
+        .await
+        .unwrap());
+
+    let entries = journal(&proxy.base).await;
+    assert_eq!(entries.len(), bodies.len() + 5, "{entries:#?}");
+    let codes: Vec<&str> = entries
+        .iter()
+        .take(bodies.len())
+        .map(|e| e["error_codes"][0].as_str().unwrap())
+        .collect();
+    let expected: Vec<&str> = bodies.iter().map(|(_, code)| *code).collect();
+    assert_eq!(codes, expected);
+    // What the proxy could open is journaled, masked; what it could not is null.
+    let opened = &entries[bodies.len() - 1]["request"];
+    assert_eq!(opened["AppKey"], "***");
+    assert_eq!(opened["Password"], "***");
+    assert!(
+        entries[..bodies.len() - 1]
+            .iter()
+            .all(|e| e["request"].is_null())
+    );
+    let huge = &entries[bodies.len()];
+    assert_eq!(
+        (huge["http_status"].as_u64(), huge["api"].as_str()),
+        (Some(413), Some("generate_irn"))
+    );
+    let unread = &entries[bodies.len() + 2];
+    assert_eq!(unread["api"], "gstin_details");
+    assert!(unread["response"]["Data"].is_string(), "{unread}");
+    let read = &entries[bodies.len() + 4];
+    assert_eq!(read["response"]["Data"]["Gstin"], "29AAACB3333C1Z7");
+    // Unknown journal filters are refused, as by the emulator.
+    let refused = http()
+        .get(format!("{}/__emulator__/journal?colour=red", proxy.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
 }
