@@ -1,19 +1,25 @@
 //! One call through the proxy: what arrived (API, headers, request id, times) and what the
-//! ERP was answered, turned into a journal entry the way the emulator's journal layer
-//! turns its calls into entries (same fields, same masking, same code lists).
+//! ERP was answered ([`Relayed`], including the proxy's own answers when the upstream gave
+//! none or the body could not be read), turned into a journal entry the way the
+//! emulator's journal layer turns its calls into entries (same fields, same masking, same
+//! code lists).
 
-use std::time::Instant;
+use std::{sync::Arc, time::Instant};
 
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::{
+    extract::rejection::BytesRejection,
+    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+};
 use irp_emulator::{
     api::Api,
     headers::IrpHeaders,
     journal::{REQUEST_ID, mask_secrets},
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use super::sessions::Session;
+use super::{BODY_LIMIT, sessions::Session, upstream::UpstreamError};
 use crate::{journal::JournalEntry, target::IST};
 
 /// A call as it arrived.
@@ -48,7 +54,7 @@ pub(super) struct Relayed {
     /// The answer with its data decrypted.
     pub(super) response: Value,
     /// The session the call was made in, when the proxy knows it.
-    pub(super) session: Option<std::sync::Arc<Session>>,
+    pub(super) session: Option<Arc<Session>>,
 }
 
 /// The API `method path` calls: the emulator's table, fixed segments in any case.
@@ -166,6 +172,76 @@ impl Call {
             response,
             upstream: Some(upstream.to_owned()),
         }
+    }
+}
+
+/// An IRP envelope refusing a call with `code` and `message`.
+pub(super) fn refusal(code: &str, message: &str) -> Value {
+    json!({ "Status": 0, "Data": null,
+        "ErrorDetails": [{ "ErrorCode": code, "ErrorMessage": message }], "InfoDtls": null })
+}
+
+fn json_headers() -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers
+}
+
+impl Relayed {
+    /// The ERP's answer when the upstream gave none.
+    pub(super) fn failed(
+        failure: &UpstreamError,
+        request: Value,
+        session: Option<Arc<Session>>,
+    ) -> Self {
+        let envelope = failure.envelope();
+        Self {
+            status: failure.status(),
+            headers: json_headers(),
+            body: envelope.to_string().into_bytes(),
+            request,
+            response: envelope,
+            session,
+        }
+    }
+
+    /// The ERP's answer when its body could not be read (too large, or cut short).
+    pub(super) fn unread(rejection: &BytesRejection) -> Self {
+        let (status, code, message) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            let limit = BODY_LIMIT / (1024 * 1024);
+            (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "5002",
+                format!("Request body too large (the proxy reads at most {limit} MiB)"),
+            )
+        } else {
+            (
+                StatusCode::BAD_REQUEST,
+                "400",
+                format!(
+                    "The request body could not be read: {}",
+                    rejection.body_text()
+                ),
+            )
+        };
+        let envelope = refusal(code, &message);
+        Self {
+            status,
+            headers: json_headers(),
+            body: envelope.to_string().into_bytes(),
+            request: Value::Null,
+            response: envelope,
+            session: None,
+        }
+    }
+}
+
+impl IntoResponse for Relayed {
+    fn into_response(self) -> Response {
+        (self.status, self.headers, self.body).into_response()
     }
 }
 

@@ -20,11 +20,13 @@
 //!
 //! - `mod.rs`: the server ([`router`], [`serve`], [`run`]) and the one handler that routes
 //!   a call to the login or the relay and journals it.
-//! - `call.rs`: one call, its API (the emulator's path table) and its journal entry.
+//! - `call.rs`: one call, its API (the emulator's path table), its answer and its journal
+//!   entry.
 //! - `login.rs`: the SEK re-wrap; `credentials.rs`: the ERP's credentials block opened and
 //!   sealed again for the upstream; `member.rs`: one JSON value replaced in raw text.
 //! - `relay.rs`: every other call, passed through, a copy decrypted for the journal.
-//! - `sessions.rs`: token → SEK, bounded, in memory.
+//! - `state.rs`: [`Options`] and the shared [`Proxy`]; `sessions.rs`: token → SEK,
+//!   bounded, in memory.
 //! - `upstream.rs`: the upstream's key and HTTP client, and the answers to its failures
 //!   (HTTP 502/504 in the IRP envelope).
 //! - `journal.rs`: the bounded in-memory journal and `--journal-out`; `control.rs`: its
@@ -38,240 +40,35 @@ mod login;
 mod member;
 mod relay;
 mod sessions;
+mod state;
 mod upstream;
 
-use std::{
-    future::Future,
-    net::SocketAddr,
-    path::PathBuf,
-    sync::{Arc, Mutex, PoisonError},
-};
+use std::{future::Future, net::SocketAddr};
 
 use anyhow::Context;
 use axum::{
     Json, Router,
     body::Bytes,
     extract::{DefaultBodyLimit, State, rejection::BytesRejection},
-    http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header},
+    http::{HeaderMap, Method, StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use irp_emulator::{
-    api::Api,
-    crypto::CredentialKey,
-    keys::{KeyError, KeyPems, KeySet},
-};
-use serde_json::{Value, json};
+use irp_emulator::api::Api;
 use tower_http::catch_panic::CatchPanicLayer;
 
+use self::call::{Call, Relayed, refusal};
 pub use self::journal::{Filter, Journal, Limits};
+pub use self::state::{Options, Proxy, ProxyError};
 pub use self::upstream::UpstreamError;
-use self::{
-    call::{Call, Relayed},
-    sessions::{Session, Sessions},
-    upstream::Upstream,
-};
-use crate::profile::Profile;
 
 /// The largest request body the proxy reads (it must hold a body whole to decrypt a copy);
 /// larger ones are answered HTTP 413, code 5002, as the emulator answers them. Well above
 /// the emulator's 5 MiB, so the proxy is never the stricter of the two.
 pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 
-/// How the proxy is set up.
-#[derive(Clone)]
-pub struct Options {
-    /// The upstream IRP's base URL (`https://einv-apisandbox.nic.in`).
-    pub upstream: String,
-    /// The upstream's keys (`auth_public_key`, `signing_certificate`: PEM paths or
-    /// `fetch`) and `timeout_seconds`.
-    pub profile: Profile,
-    /// The proxy's own key set; the ERP encrypts credentials with its `auth_public`.
-    pub keys: KeyPems,
-    /// Where each journal entry is also appended as a JSON line.
-    pub journal_out: Option<PathBuf>,
-    /// With a token, `/__emulator__/journal` answers any caller sending it as a bearer
-    /// token; without, loopback callers only.
-    pub admin_token: Option<String>,
-    /// How much journal is kept in memory.
-    pub limits: Limits,
-}
-
-impl std::fmt::Debug for Options {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("upstream", &self.upstream)
-            .field("journal_out", &self.journal_out)
-            .field("limits", &self.limits)
-            .finish_non_exhaustive()
-    }
-}
-
-/// Why the proxy could not be set up.
-#[derive(Debug, thiserror::Error)]
-pub enum ProxyError {
-    /// The key set could not be loaded.
-    #[error("the proxy's keys: {0}")]
-    Keys(#[from] KeyError),
-    /// No HTTP client for the upstream.
-    #[error("the upstream's HTTP client: {0}")]
-    Client(#[from] irp_client::ClientError),
-    /// `--journal-out` cannot be appended to.
-    #[error("--journal-out {path}: {source}")]
-    JournalOut {
-        /// The file.
-        path: String,
-        /// The cause.
-        source: std::io::Error,
-    },
-}
-
-/// The running proxy's shared state: cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Proxy {
-    inner: Arc<Inner>,
-}
-
-#[derive(Debug)]
-struct Inner {
-    upstream: Upstream,
-    credential: CredentialKey,
-    /// Plain struct behind a std mutex, never held across an await.
-    sessions: Mutex<Sessions>,
-    journal: Journal,
-    admin_token: Option<String>,
-}
-
-impl Proxy {
-    /// A proxy set up with `options` (nothing is sent upstream yet).
-    pub fn new(options: Options) -> Result<Self, ProxyError> {
-        let KeySet { credential, .. } = KeySet::from_pems(options.keys)?;
-        let journal =
-            Journal::open(options.journal_out.as_deref(), options.limits).map_err(|source| {
-                ProxyError::JournalOut {
-                    path: options
-                        .journal_out
-                        .as_deref()
-                        .unwrap_or_else(|| std::path::Path::new("-"))
-                        .display()
-                        .to_string(),
-                    source,
-                }
-            })?;
-        Ok(Self {
-            inner: Arc::new(Inner {
-                upstream: Upstream::new(&options.upstream, options.profile)?,
-                credential,
-                sessions: Mutex::new(Sessions::default()),
-                journal,
-                admin_token: options.admin_token,
-            }),
-        })
-    }
-
-    /// The upstream's base URL, as every journal entry names it.
-    pub fn upstream(&self) -> &str {
-        &self.inner.upstream.base
-    }
-
-    /// The journal.
-    pub fn journal(&self) -> &Journal {
-        &self.inner.journal
-    }
-
-    /// Resolves the upstream's public key now (a profile's `fetch` asks the upstream).
-    pub async fn check_upstream(&self) -> Result<(), UpstreamError> {
-        self.inner.upstream.auth_key().await.map(drop)
-    }
-
-    fn sessions(&self) -> std::sync::MutexGuard<'_, Sessions> {
-        self.inner
-            .sessions
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn session(&self, token: &str) -> Option<Arc<Session>> {
-        self.sessions().get(token)
-    }
-
-    fn remember(&self, token: String, session: Session) -> Arc<Session> {
-        let mut sessions = self.sessions();
-        sessions.insert(token.clone(), session);
-        sessions
-            .get(&token)
-            .unwrap_or_else(|| unreachable!("a session just inserted is there"))
-    }
-}
-
 /// Says something about the proxy's work on stderr (its operator's log).
 fn warn(message: &str) {
     eprintln!("irp-conformance proxy: {message}");
-}
-
-/// An IRP envelope refusing a call with `code` and `message`.
-fn refusal(code: &str, message: &str) -> Value {
-    json!({ "Status": 0, "Data": null,
-        "ErrorDetails": [{ "ErrorCode": code, "ErrorMessage": message }], "InfoDtls": null })
-}
-
-fn json_headers() -> HeaderMap {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    headers
-}
-
-impl Relayed {
-    /// The ERP's answer when the upstream gave none.
-    fn failed(failure: &UpstreamError, request: Value, session: Option<Arc<Session>>) -> Self {
-        let envelope = failure.envelope();
-        Self {
-            status: failure.status(),
-            headers: json_headers(),
-            body: envelope.to_string().into_bytes(),
-            request,
-            response: envelope,
-            session,
-        }
-    }
-
-    /// The ERP's answer when its body could not be read (too large, or cut short).
-    fn unread(rejection: &BytesRejection) -> Self {
-        let (status, code, message) = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            let limit = BODY_LIMIT / (1024 * 1024);
-            (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "5002",
-                format!("Request body too large (the proxy reads at most {limit} MiB)"),
-            )
-        } else {
-            (
-                StatusCode::BAD_REQUEST,
-                "400",
-                format!(
-                    "The request body could not be read: {}",
-                    rejection.body_text()
-                ),
-            )
-        };
-        let envelope = refusal(code, &message);
-        Self {
-            status,
-            headers: json_headers(),
-            body: envelope.to_string().into_bytes(),
-            request: Value::Null,
-            response: envelope,
-            session: None,
-        }
-    }
-}
-
-impl IntoResponse for Relayed {
-    fn into_response(self) -> Response {
-        (self.status, self.headers, self.body).into_response()
-    }
 }
 
 /// Every call outside `/__emulator__/`: the login or the relay, then the journal.
@@ -373,17 +170,6 @@ pub async fn run(listen: &str, options: Options) -> anyhow::Result<bool> {
     ));
     serve(listener, proxy, shutdown).await?;
     Ok(true)
-}
-
-impl Inner {
-    fn journal_limit(&self) -> String {
-        let limits = self.journal.limits();
-        format!(
-            "{} or {} MiB",
-            limits.max_entries,
-            limits.max_bytes / (1024 * 1024)
-        )
-    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; the handlers are installed before it returns.

@@ -38,11 +38,12 @@ pub(super) struct Sessions {
 
 impl Sessions {
     /// Remembers `session` for `token` (a repeated login refreshes it), forgetting the
-    /// oldest beyond [`MAX_SESSIONS`].
-    pub(super) fn insert(&mut self, token: String, session: Session) {
+    /// oldest beyond [`MAX_SESSIONS`]; the session as kept.
+    pub(super) fn insert(&mut self, token: String, session: Session) -> Arc<Session> {
+        let session = Arc::new(session);
         if self
             .by_token
-            .insert(token.clone(), Arc::new(session))
+            .insert(token.clone(), session.clone())
             .is_some()
         {
             self.order.retain(|t| *t != token);
@@ -53,6 +54,7 @@ impl Sessions {
                 self.by_token.remove(&oldest);
             }
         }
+        session
     }
 
     /// The session of `token`, if the proxy saw it issued.
