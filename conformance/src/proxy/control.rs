@@ -10,7 +10,8 @@
 //!
 //! The journal holds decrypted invoices, so like the emulator's control namespace it
 //! answers only loopback callers, or with `--admin-token T` every caller sending
-//! `Authorization: Bearer T`. Other `/__emulator__/` paths are 404 and never relayed.
+//! `Authorization: Bearer T`. Other `/__emulator__/` paths, in any spelling, are 404 and
+//! never relayed (see [`is_control`]).
 
 use std::net::SocketAddr;
 
@@ -88,7 +89,53 @@ pub(super) fn router() -> Router<Proxy> {
     Router::new()
         .route("/__emulator__/journal", get(entries).delete(clear))
         .route("/__emulator__/journal.jsonl", get(export))
+        .route("/__emulator__", any(unknown))
         .route("/__emulator__/{*rest}", any(unknown))
+}
+
+/// Whether `path` names the control namespace in any spelling the upstream might still
+/// read as it (any segment `__emulator__` in any case, percent-encoded or not). Such a
+/// path is never relayed: behind a proxy open to the network, an emulator upstream would
+/// answer the proxy, a loopback caller, with its users' passwords (`/__emulator__/sandbox`).
+pub(super) fn is_control(path: &str) -> bool {
+    let decoded = percent_decoded(path);
+    decoded
+        .split('/')
+        .any(|segment| segment.eq_ignore_ascii_case(irp_emulator::api::CONTROL_SEGMENT))
+}
+
+/// `%XX` escapes decoded (invalid ones kept as they are), as text.
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        let escaped = (byte == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(decoded) => {
+                out.push(decoded);
+                i += 3;
+            }
+            None => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The answer to a control path the proxy does not serve.
+pub(super) async fn unknown() -> Response {
+    Refusal(
+        StatusCode::NOT_FOUND,
+        "The proxy serves only /__emulator__/journal and /__emulator__/journal.jsonl".to_owned(),
+    )
+    .into_response()
 }
 
 /// The query string, as the emulator reads it.
@@ -165,13 +212,6 @@ async fn clear(_: Admitted, State(proxy): State<Proxy>) -> Json<serde_json::Valu
     Json(json!({ "status": "cleared" }))
 }
 
-async fn unknown() -> Refusal {
-    Refusal(
-        StatusCode::NOT_FOUND,
-        "The proxy serves only /__emulator__/journal and /__emulator__/journal.jsonl".to_owned(),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use axum::http::Request;
@@ -223,5 +263,28 @@ mod tests {
         assert!(!admitted(&guarded, "127.0.0.1:5000", None).await);
         assert!(!admitted(&guarded, "127.0.0.1:5000", Some("s3cre")).await);
         assert!(same(b"abc", b"abc") && !same(b"abc", b"abd") && !same(b"ab", b"abc"));
+    }
+
+    #[test]
+    fn control_paths_in_any_spelling_are_never_relayed() {
+        for path in [
+            "/__emulator__",
+            "/__emulator__/sandbox",
+            "/__EMULATOR__/sandbox",
+            "//__Emulator__/sandbox",
+            "/%5F%5Femulator%5f%5f/sandbox",
+            "/prefix/__emulator__/health",
+        ] {
+            assert!(is_control(path), "{path}");
+        }
+        for path in [
+            "/eivital/v1.04/auth",
+            "/__emulator",
+            "/emulator__/x",
+            "/%zz/%",
+            "/%",
+        ] {
+            assert!(!is_control(path), "{path}");
+        }
     }
 }

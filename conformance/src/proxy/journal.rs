@@ -7,8 +7,9 @@
 //! most [`Limits::max_entries`] entries (100,000) whose payloads add up to at most
 //! [`Limits::max_bytes`] (256 MiB), the oldest dropped first; a request or answer longer
 //! than [`Limits::max_payload`] (1 MiB of JSON text) is kept as its head, marked
-//! `truncated`. The file is never pruned: it is the full record. Ids continue after the
-//! highest one already in the file, so a file appended to by several runs stays unique.
+//! `truncated`. The file is never pruned (every entry stays, payloads bounded the same
+//! way): it is the full record. Ids continue after the highest one already in the file,
+//! so a file appended to by several runs keeps them unique.
 
 use std::{
     collections::VecDeque,

@@ -12,7 +12,9 @@
 //! back unchanged: the refusal the ERP sees is the real IRP's. Should the upstream accept
 //! such a login (the ERP encrypted with the upstream's own key), the ERP works but the
 //! proxy cannot read its session; it says so on stderr. A refused login passes through
-//! unchanged.
+//! unchanged. NIC's legacy v1.03 scheme (each secret RSA-encrypted on its own in a plain
+//! `data` object) is such a body: it is relayed, not translated; the emulator serves the
+//! v1.03 path with the v1.04 scheme, which is translated.
 
 use base64::{Engine, engine::general_purpose::STANDARD};
 use irp_emulator::{

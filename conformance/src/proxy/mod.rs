@@ -79,6 +79,9 @@ async fn handle(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if control::is_control(uri.path()) {
+        return control::unknown().await;
+    }
     let call = Call::arrive(method, &uri, headers);
     let relayed = match body {
         Err(rejection) => Relayed::unread(&rejection),

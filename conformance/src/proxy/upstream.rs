@@ -92,10 +92,12 @@ pub(super) struct Upstream {
 }
 
 /// Headers that belong to one connection (RFC 9110 §7.6.1), plus those the proxy sets
-/// itself: `Host` and `Content-Length` follow the new connection and body, and
-/// `Accept-Encoding` is dropped so the upstream answers uncompressed (the proxy must read
-/// the answer to journal it; the ERP gets it uncompressed, which any HTTP client accepts).
-const NOT_FORWARDED: [&str; 12] = [
+/// itself: `Host` and `Content-Length` follow the new connection and body; `Expect` (.NET
+/// clients send `100-continue` on every POST) was answered by the proxy, which has the
+/// whole body already; and `Accept-Encoding` is dropped so the upstream answers
+/// uncompressed (the proxy must read the answer to journal it; the ERP gets it
+/// uncompressed, which any HTTP client accepts).
+const NOT_FORWARDED: [&str; 13] = [
     "connection",
     "keep-alive",
     "proxy-connection",
@@ -107,6 +109,7 @@ const NOT_FORWARDED: [&str; 12] = [
     "upgrade",
     "host",
     "content-length",
+    "expect",
     "accept-encoding",
 ];
 
@@ -241,6 +244,7 @@ mod tests {
             ("host", "proxy:1"),
             ("content-length", "12"),
             ("accept-encoding", "gzip"),
+            ("expect", "100-continue"),
             ("client_id", "id"),
             ("authtoken", "t"),
             ("requestid", "r"),

@@ -794,6 +794,26 @@ async fn garbage_logins_get_the_upstreams_envelope_and_the_proxy_keeps_serving()
     assert!(unread["response"]["Data"].is_string(), "{unread}");
     let read = &entries[bodies.len() + 4];
     assert_eq!(read["response"]["Data"]["Gstin"], "29AAACB3333C1Z7");
+    // The upstream emulator's control namespace is never reached through the proxy, in
+    // any spelling: it would answer the proxy (a loopback caller) with every password.
+    let sandbox_calls = || {
+        let seen = upstream.seen.lock().unwrap();
+        seen.iter().filter(|s| s.path.contains("sandbox")).count()
+    };
+    let before = sandbox_calls();
+    for path in [
+        "/__emulator__/sandbox",
+        "/__Emulator__/sandbox",
+        "/%5F%5Femulator__/sandbox",
+    ] {
+        let response = http()
+            .get(format!("{}{path}", proxy.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    assert_eq!(sandbox_calls(), before);
     // Unknown journal filters are refused, as by the emulator.
     let refused = http()
         .get(format!("{}/__emulator__/journal?colour=red", proxy.base))
