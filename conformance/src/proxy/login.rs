@@ -22,7 +22,7 @@ use irp_emulator::{
     journal::token_fingerprint,
     secret::{AppKey, SessionKey},
 };
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zeroize::Zeroizing;
 
 use super::{
@@ -73,8 +73,15 @@ pub(super) async fn login(proxy: &Proxy, call: &Call, body: Vec<u8>) -> Relayed 
         }),
         _ => None,
     };
+    let response = json_or_text(&received.body);
+    if session.is_none() && sealed.app_key.is_some() && succeeded(&response) {
+        super::warn(
+            "the upstream accepted a login but its Sek did not unwrap with the proxy's \
+             AppKey: the answer went to the ERP unchanged",
+        );
+    }
     Relayed {
-        response: json_or_text(&received.body),
+        response,
         status: received.status,
         headers: received.headers,
         body: received.body,
@@ -92,7 +99,7 @@ async fn forward_unopened(proxy: &Proxy, call: &Call, body: Vec<u8>) -> Relayed 
     {
         Ok(received) => {
             let response = response_copy(&received.body, None, false);
-            if response.get("Status").and_then(Value::as_u64) == Some(1) {
+            if succeeded(&response) {
                 let token = response
                     .pointer("/Data/AuthToken")
                     .and_then(Value::as_str)
@@ -117,17 +124,26 @@ async fn forward_unopened(proxy: &Proxy, call: &Call, body: Vec<u8>) -> Relayed 
     }
 }
 
+/// Whether an auth answer says `Status` 1 (a number or a string).
+fn succeeded(answer: &Value) -> bool {
+    answer
+        .as_object()
+        .and_then(|a| field(a, "Status"))
+        .is_some_and(|status| {
+            status.as_u64() == Some(1) || status.as_str().map(str::trim) == Some("1")
+        })
+}
+
 /// In a successful auth answer, replaces `Data.Sek` (wrapped under `mine`) by the same SEK
 /// wrapped under `erp`; the token and SEK. `None`, the answer untouched, when it is no
 /// success or its `Sek` does not unwrap (the ERP then fails to unwrap it too, as it would
 /// with an upstream that sent a bad one).
 fn rewrap(received: &mut Received, mine: &AppKey, erp: &AppKey) -> Option<(String, SessionKey)> {
-    let answer: Map<String, Value> = serde_json::from_slice(&received.body).ok()?;
-    let status = field(&answer, "Status")?;
-    if status.as_u64() != Some(1) && status.as_str().map(str::trim) != Some("1") {
+    let answer: Value = serde_json::from_slice(&received.body).ok()?;
+    if !succeeded(&answer) {
         return None;
     }
-    let data = field(&answer, "Data")?.as_object()?;
+    let data = field(answer.as_object()?, "Data")?.as_object()?;
     let token = field(data, "AuthToken")?.as_str()?.to_owned();
     let wrapped = STANDARD.decode(field(data, "Sek")?.as_str()?.trim()).ok()?;
     let plain = Zeroizing::new(aes_ecb_decrypt(mine.expose(), &wrapped).ok()?);
