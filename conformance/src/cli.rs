@@ -192,8 +192,8 @@ pub(crate) struct ParityArgs {
 #[derive(Debug, Args)]
 struct ProxyArgs {
     /// Address to listen on (port 0: any free port); the first stdout line is
-    /// `listening on http://ADDR`.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    /// `listening on http://ADDR`. The default leaves 8080 to an emulator upstream.
+    #[arg(long, default_value = "127.0.0.1:8081")]
     listen: String,
     /// Base URL of the IRP the calls go to (`https://einv-apisandbox.nic.in`); every
     /// journal entry names it as `upstream`.

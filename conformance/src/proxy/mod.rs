@@ -164,7 +164,7 @@ pub async fn run(listen: &str, options: Options) -> anyhow::Result<bool> {
     let banner = format!("listening on http://{addr}\n");
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
     warn(&format!(
-        "relaying to {}; journal at http://{addr}/__emulator__/journal (the newest {} calls){}",
+        "relaying to {}; journal at http://{addr}/__emulator__/journal ({}){}",
         proxy.upstream(),
         proxy.inner.journal_limit(),
         journal_out

@@ -145,7 +145,7 @@ impl Inner {
     pub(super) fn journal_limit(&self) -> String {
         let limits = self.journal.limits();
         format!(
-            "{} or {} MiB",
+            "the newest {} calls, at most {} MiB of payloads",
             limits.max_entries,
             limits.max_bytes / (1024 * 1024)
         )
