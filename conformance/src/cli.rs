@@ -1,10 +1,11 @@
 //! The command line: `run` (scenarios against a target), `report --journal` (the report
-//! from a team's own traffic), `audit --journal` (its retry behaviour) and `parity` (the
-//! same steps against an upstream and the in-process emulator). Exit codes: 0 passed, 1 a
-//! step failed (or, with `--require-minimums` and always for `report`, a minimum is not met;
-//! for `audit`, something was found; for `parity`, a step differs), 2 could not run (bad scenario or profile,
-//! unreachable target or journal, unwritable output or one holding an earlier report, a
-//! journal filter no call matches).
+//! from a team's own traffic), `audit --journal` (its retry behaviour), `parity` (the
+//! same steps against an upstream and the in-process emulator) and `proxy` (a recording
+//! proxy between a team's ERP and an upstream IRP; it serves until stopped, then exits 0).
+//! Exit codes: 0 passed, 1 a step failed (or, with `--require-minimums` and always for
+//! `report`, a minimum is not met; for `audit`, something was found; for `parity`, a step
+//! differs), 2 could not run (bad scenario or profile, unreachable target or journal,
+//! unwritable output or one holding an earlier report, a journal filter no call matches).
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
 
