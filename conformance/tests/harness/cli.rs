@@ -427,3 +427,62 @@ fn run_works_outside_the_repository_and_fails_early_and_once() {
     let stderr = String::from_utf8_lossy(&missing.stderr);
     assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
 }
+
+/// On a target without the control namespace (NIC's sandbox, or an emulator whose admin
+/// token the harness lacks), a scenario that needs it is skipped whole: none of its steps
+/// runs, so none fails for want of the clock it would have moved.
+#[tokio::test(flavor = "multi_thread")]
+async fn run_skips_a_control_scenario_whole_where_there_is_no_control() {
+    let settings = irp_emulator::config::Settings {
+        admin_token: Some("not-for-the-harness".into()),
+        ..irp_emulator::config::Settings::default()
+    };
+    let emulator = irp_conformance::local::LocalEmulator::start_with(
+        settings,
+        irp_emulator::clock::Clock::system(),
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let keys = workspace().join("keys");
+    let profile = irp_conformance::profile::EMULATOR_PROFILE
+        .replace(
+            "auth_public_key = \"fetch\"",
+            &format!("auth_public_key = {:?}", keys.join("auth-public.pem")),
+        )
+        .replace(
+            "signing_certificate = \"fetch\"",
+            &format!("signing_certificate = {:?}", keys.join("signing-cert.pem")),
+        );
+    let profile_path = dir.path().join("pem-keys.toml");
+    std::fs::write(&profile_path, profile).unwrap();
+    let (base, out) = (
+        emulator.base.clone(),
+        dir.path().join("out").to_str().unwrap().to_owned(),
+    );
+    let profile_arg = profile_path.to_str().unwrap().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        conformance(&[
+            "run",
+            "--scenarios",
+            "scenarios/emulator",
+            "--target",
+            &base,
+            "--profile",
+            &profile_arg,
+            "--out",
+            &out,
+        ])
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report = json(&dir.path().join("out").join("report.json"));
+    let outcomes = report["outcomes"].as_array().unwrap();
+    assert!(!outcomes.is_empty(), "{report}");
+    assert!(
+        outcomes.iter().all(|o| o["verdict"] == "skipped"),
+        "every step skipped: {outcomes:?}"
+    );
+    emulator.stop().await;
+}
