@@ -230,26 +230,6 @@ fn scenario_source(given: Option<&str>) -> String {
     }
 }
 
-/// Fails early, before any call, when `out` cannot take the report files. The directories
-/// it had to create are removed again (the report creates them), so a run that stops
-/// before its report leaves no empty folder behind.
-fn check_writable(out: &std::path::Path) -> anyhow::Result<()> {
-    let created: Vec<&std::path::Path> = out
-        .ancestors()
-        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
-        .collect();
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
-    let probe = out.join(".irp-conformance-write-check");
-    std::fs::write(&probe, b"")
-        .with_context(|| format!("--out {}: cannot write there", out.display()))?;
-    let _ = std::fs::remove_file(&probe);
-    for dir in created {
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(())
-}
-
 /// Parses the command line, runs, and maps the result to the exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -331,7 +311,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     anyhow::ensure!(!loaded.is_empty(), "no scenario matches the filter");
     let started = OffsetDateTime::now_utc();
     let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
-    check_writable(&out)?;
+    folder::check_writable(&out)?;
     let (base, local) = match args.target.clone().or_else(|| profile.base_url.clone()) {
         Some(base) => (base, None),
         None => {
@@ -397,7 +377,7 @@ async fn report(args: ReportArgs) -> anyhow::Result<bool> {
     let profile = load_profile(args.profile.as_ref())?;
     let started = OffsetDateTime::now_utc();
     let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
-    check_writable(&out)?;
+    folder::check_writable(&out)?;
     let entries = crate::journal::read(&args.journal, args.admin_token.as_deref()).await?;
     let filter = crate::journal::Filter {
         client_id: args.client_id,

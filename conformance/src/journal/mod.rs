@@ -32,6 +32,7 @@ pub use self::filter::Filter;
 pub use self::outcome::{IRP_ERROR, SCENARIO};
 pub use self::participants::{Participants, participants};
 pub use self::report::report;
+pub(crate) use self::source::chain;
 pub use self::source::{JournalError, parse, read};
 pub use self::upstream::{Upstream, upstream};
 use crate::report::Outcome;

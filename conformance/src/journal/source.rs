@@ -179,8 +179,9 @@ async fn fetch(source: &str, admin_token: Option<&str>) -> Result<Vec<JournalEnt
     parse(&text, &url)
 }
 
-/// An error with its causes, `a: b: c`.
-fn chain(error: &dyn std::error::Error) -> String {
+/// An error with its causes, `a: b: c`, each said once (the journal reader's and the
+/// proxy's upstream failures).
+pub(crate) fn chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut cause = error.source();
     while let Some(inner) = cause {

@@ -29,7 +29,7 @@ pub(crate) async fn run(args: ParityArgs) -> anyhow::Result<bool> {
     let scenarios = select(scenario::load(&source)?, args.filter.as_deref())?;
     anyhow::ensure!(!scenarios.is_empty(), "no scenario matches the filter");
     render::check_out(&args.out, args.overwrite)?;
-    check_writable(&args.out)?;
+    crate::report::folder::check_writable(&args.out)?;
     let started = OffsetDateTime::now_utc();
     let mut sides = Sides::prepare(&profile, &args.upstream, args.seed).await?;
     let run = sides.run_id();
@@ -110,25 +110,6 @@ fn select(loaded: Vec<scenario::Loaded>, filter: Option<&str>) -> anyhow::Result
                 .is_none_or(|r| r.is_match(&s.name) || s.tags.iter().any(|t| r.is_match(t)))
         })
         .collect())
-}
-
-/// Fails before any call when `out` cannot take the files; folders it had to create are
-/// removed again, so a run that stops early leaves none behind.
-fn check_writable(out: &Path) -> anyhow::Result<()> {
-    let created: Vec<&Path> = out
-        .ancestors()
-        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
-        .collect();
-    std::fs::create_dir_all(out)
-        .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
-    let probe = out.join(".irp-parity-write-check");
-    std::fs::write(&probe, b"")
-        .with_context(|| format!("--out {}: cannot write there", out.display()))?;
-    let _ = std::fs::remove_file(&probe);
-    for dir in created {
-        let _ = std::fs::remove_dir(dir);
-    }
-    Ok(())
 }
 
 /// `same    cancel_irn: 6 step(s)` / `DIFFERS generate: 2 of 6 step(s) (step: what)`.

@@ -132,21 +132,6 @@ pub(super) fn forwardable(headers: &HeaderMap) -> HeaderMap {
         .collect()
 }
 
-/// An error and its causes, `a: b: c`, each said once.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut cause = error.source();
-    while let Some(inner) = cause {
-        let more = inner.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        cause = inner.source();
-    }
-    text
-}
-
 impl Upstream {
     /// The upstream at `base`, with the keys and timeout of `profile`.
     pub(super) fn new(base: &str, profile: Profile) -> Result<Self, irp_client::ClientError> {
@@ -191,7 +176,7 @@ impl Upstream {
             UpstreamError::Unreachable(format!(
                 "upstream {} is unreachable: {}",
                 self.base,
-                chain(error)
+                crate::journal::chain(error)
             ))
         }
     }

@@ -88,6 +88,27 @@ pub fn existing_reports(dir: &Path) -> Vec<&'static str> {
         .collect()
 }
 
+/// Fails early, before any call, when `out` cannot take output files (a report, a parity
+/// report). The directories it had to create are removed again (the writer creates them),
+/// so a run that stops before writing leaves no empty folder behind.
+pub fn check_writable(out: &Path) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    let created: Vec<&Path> = out
+        .ancestors()
+        .take_while(|dir| !dir.as_os_str().is_empty() && !dir.exists())
+        .collect();
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("--out {}: cannot create the directory", out.display()))?;
+    let probe = out.join(".irp-conformance-write-check");
+    std::fs::write(&probe, b"")
+        .with_context(|| format!("--out {}: cannot write there", out.display()))?;
+    let _ = std::fs::remove_file(&probe);
+    for dir in created {
+        let _ = std::fs::remove_dir(dir);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

@@ -16,6 +16,24 @@ pub(crate) fn workspace() -> PathBuf {
         .to_owned()
 }
 
+/// The built-in emulator profile with the test keys as PEM files instead of `fetch`, as a
+/// profile for NIC names them: for targets whose control namespace the harness cannot use.
+pub(crate) fn pem_keys_profile(dir: &Path) -> PathBuf {
+    let keys = workspace().join("keys");
+    let profile = irp_conformance::profile::EMULATOR_PROFILE
+        .replace(
+            "auth_public_key = \"fetch\"",
+            &format!("auth_public_key = {:?}", keys.join("auth-public.pem")),
+        )
+        .replace(
+            "signing_certificate = \"fetch\"",
+            &format!("signing_certificate = {:?}", keys.join("signing-cert.pem")),
+        );
+    let path = dir.join("pem-keys.toml");
+    std::fs::write(&path, profile).unwrap();
+    path
+}
+
 pub(crate) fn conformance(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_irp-conformance"))
         .args(args)
@@ -444,18 +462,7 @@ async fn run_skips_a_control_scenario_whole_where_there_is_no_control() {
     .await
     .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let keys = workspace().join("keys");
-    let profile = irp_conformance::profile::EMULATOR_PROFILE
-        .replace(
-            "auth_public_key = \"fetch\"",
-            &format!("auth_public_key = {:?}", keys.join("auth-public.pem")),
-        )
-        .replace(
-            "signing_certificate = \"fetch\"",
-            &format!("signing_certificate = {:?}", keys.join("signing-cert.pem")),
-        );
-    let profile_path = dir.path().join("pem-keys.toml");
-    std::fs::write(&profile_path, profile).unwrap();
+    let profile_path = pem_keys_profile(dir.path());
     let (base, out) = (
         emulator.base.clone(),
         dir.path().join("out").to_str().unwrap().to_owned(),

@@ -19,7 +19,7 @@ use irp_emulator::{
 };
 use serde_json::{Value, json};
 
-use crate::cli::{conformance, json, text, workspace};
+use crate::cli::{conformance, json, pem_keys_profile, text, workspace};
 
 /// The fixture scenarios: invoices whose `TotAmt` is `Qty × UnitPrice`, and two
 /// (`unit_price_off`, `second_item_off`) whose `UnitPrice` was patched after the totals.
@@ -261,18 +261,7 @@ async fn scenarios_needing_the_control_namespace_are_skipped_when_the_upstream_h
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let keys = workspace().join("keys");
-    let profile = irp_conformance::profile::EMULATOR_PROFILE
-        .replace(
-            "auth_public_key = \"fetch\"",
-            &format!("auth_public_key = {:?}", keys.join("auth-public.pem")),
-        )
-        .replace(
-            "signing_certificate = \"fetch\"",
-            &format!("signing_certificate = {:?}", keys.join("signing-cert.pem")),
-        );
-    let profile_path = dir.path().join("pem-keys.toml");
-    std::fs::write(&profile_path, profile).unwrap();
+    let profile_path = pem_keys_profile(dir.path());
     let scenarios = dir.path().join("scenarios");
     std::fs::create_dir(&scenarios).unwrap();
     for file in [
