@@ -4,18 +4,12 @@
 
 use std::time::Duration;
 
+use super::{Action, Call, Decision, FAULT_HEADER, Phase, answer, parse_header};
+use crate::{api::Api, headers::IrpHeaders, journal::Capture, server::Abort, state::AppState};
 use axum::{
     extract::{Request, State},
-    http::StatusCode,
     middleware::Next,
     response::{IntoResponse, Response},
-};
-use serde_json::json;
-
-use super::{Action, Call, Decision, FAULT_HEADER, Phase, answer, parse_header};
-use crate::{
-    api::Api, headers::IrpHeaders, journal::Capture, server::Abort, state::AppState,
-    transcript::JournalBody,
 };
 
 /// Applies the rule that fires for this request, if any; the journal records it.
@@ -157,10 +151,8 @@ async fn replacement(action: Action, target: &Target, answer: Option<Response>) 
     }
 }
 
-/// HTTP 400 naming what is wrong with an `X-Emulator-Fault` header.
+/// HTTP 400 in the IRP envelope (code `400`) naming what is wrong with an
+/// `X-Emulator-Fault` header.
 fn bad_header(reason: &str) -> Response {
-    let body = json!({"error": format!("X-Emulator-Fault: {reason}")});
-    let mut response = (StatusCode::BAD_REQUEST, axum::Json(body.clone())).into_response();
-    response.extensions_mut().insert(JournalBody(body));
-    response
+    crate::api_error!(BadControlRequest, "X-Emulator-Fault: {reason}").into_response()
 }

@@ -37,8 +37,10 @@ async fn an_allowed_header_fails_one_call_and_a_bad_one_says_why() {
     assert_eq!(next.status, 200, "one call only");
     let bad = oneshot_raw(&state, with_header("explode;now=1")).await;
     assert_eq!(bad.status, 400);
+    let error = &bad.json()["ErrorDetails"][0];
+    assert_eq!(error["ErrorCode"], "400", "{}", bad.text);
     assert!(
-        bad.json()["error"].as_str().unwrap().contains("explode"),
+        error["ErrorMessage"].as_str().unwrap().contains("explode"),
         "{}",
         bad.text
     );
