@@ -152,6 +152,9 @@ pub struct ServeArgs {
     /// Seed of the fault generator (`probability`, `jitter_ms`) [default: random, printed].
     #[arg(long, env = "IRP_EMULATOR_SEED", value_name = "N")]
     pub seed: Option<u64>,
+    /// Async worker threads, and as many RSA signer threads [default: one of each per core].
+    #[arg(long, env = "IRP_EMULATOR_THREADS", value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// `serve` options after merging flags, environment, file and defaults.
@@ -192,6 +195,9 @@ impl ServeArgs {
         settings.admin_token = self.admin_token.or_else(|| file.admin_token.clone());
         settings.faults.allow_header |= self.allow_fault_header;
         settings.faults.seed = self.seed.or(file.seed).unwrap_or_else(random_seed);
+        if let Some(threads) = self.threads {
+            settings.server.threads = threads;
+        }
         Ok(ServeConfig {
             addr: self
                 .addr

@@ -5,8 +5,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Parser;
 use irp_emulator::{
-    cli::{Cli, Command, KeysCommand, ServeArgs, StateCommand, WaitArgs, causes_once},
+    cli::{Cli, Command, KeysCommand, ServeConfig, StateCommand, WaitArgs, causes_once},
     clock::Clock,
+    config::ConfigError,
     faults::FaultFile,
     keys::{KeyPems, KeySet},
     probe::{self, HealthUrl},
@@ -14,9 +15,28 @@ use irp_emulator::{
     store::{self, Location, Store},
 };
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    match execute(Cli::parse()).await {
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // `serve` reads its configuration before the runtime exists: it sets the worker count.
+    let work = match cli.command {
+        Some(Command::Serve(args)) => Work::Serve(args.resolve()),
+        None => Work::Serve(cli.serve.resolve()),
+        Some(command) => Work::Other(command),
+    };
+    let threads = match &work {
+        Work::Serve(Ok(config)) => config.settings.server.threads(),
+        _ => 1,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads)
+        .thread_name("irp-worker")
+        .enable_all()
+        .build();
+    let done = match runtime {
+        Ok(runtime) => runtime.block_on(execute(work)),
+        Err(e) => Err(anyhow::Error::new(e).context("starting the async runtime")),
+    };
+    match done {
         Ok(code) => code,
         Err(error) => {
             eprintln!("irp-emulator: error: {}", causes_once(&error));
@@ -25,25 +45,32 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
-    let done = match cli.command {
-        Some(Command::Keys {
+/// What the command line asks for.
+enum Work {
+    Serve(Result<ServeConfig, ConfigError>),
+    Other(Command),
+}
+
+async fn execute(work: Work) -> anyhow::Result<ExitCode> {
+    let done = match work {
+        Work::Serve(config) => run(config.context("reading configuration")?).await,
+        Work::Other(Command::Keys {
             action: KeysCommand::Generate { out },
         }) => {
             irp_emulator::keys::generate(&out).context("generating keys")?;
             println!("wrote a TEST key set to {}", out.display());
             Ok(())
         }
-        Some(Command::State { action }) => state_command(action),
-        Some(Command::Wait(args)) => return Ok(wait(args).await),
-        Some(Command::Serve(args)) => run(args).await,
-        None => run(cli.serve).await,
+        Work::Other(Command::State { action }) => state_command(action),
+        Work::Other(Command::Wait(args)) => return Ok(wait(args).await),
+        Work::Other(Command::Serve(_)) => {
+            Err(anyhow::anyhow!("serve is resolved before the runtime"))
+        }
     };
     done.map(|()| ExitCode::SUCCESS)
 }
 
-async fn run(args: ServeArgs) -> anyhow::Result<()> {
-    let config = args.resolve().context("reading configuration")?;
+async fn run(config: ServeConfig) -> anyhow::Result<()> {
     irp_emulator::logging::init(&config.log, config.log_format).context("--log-level")?;
     let pems = match &config.keys {
         Some(dir) => KeyPems::read_dir(dir).context("reading --keys")?,

@@ -157,7 +157,7 @@ pub async fn generate(
         ack_dt: now,
         supplier: accepted.seller,
         operator: invoice.tran_dtls.ecm_gstin.clone(),
-        signed: sign(state, &invoice)?,
+        signed: sign(state, &invoice).await?,
         status: IrnStatus::Active,
         ewb: None,
     };
@@ -189,13 +189,9 @@ pub async fn generate(
     Ok(Registered { answer, info })
 }
 
-/// Signs the canonical invoice and its QR payload.
-fn sign(state: &AppState, invoice: &Invoice) -> Result<Signed, ApiError> {
-    let key = &state.keys.signing;
+/// Signs the canonical invoice and its QR payload (on a signer thread).
+async fn sign(state: &AppState, invoice: &Invoice) -> Result<Signed, ApiError> {
     let data = to_dotnet_json(invoice).map_err(internal)?;
     let qr = to_dotnet_json(&QrData::of(invoice)).map_err(internal)?;
-    Ok(Signed {
-        invoice: state.signer.sign(key, &data).map_err(internal)?,
-        qr: state.signer.sign(key, &qr).map_err(internal)?,
-    })
+    state.signer.sign_pair(data, qr).await.map_err(internal)
 }

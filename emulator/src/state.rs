@@ -89,7 +89,7 @@ impl AppState {
         let sealer = Arc::new(Sealer::from_secret(keys.pems.auth_private.as_bytes()));
         let master = TaxpayerBook::open(store.clone(), sealer.clone())?;
         let sessions = SessionBook::open(store.clone(), sealer, &master.read())?;
-        let signer = JwsSigner::new(&keys, settings.issuer());
+        let signer = JwsSigner::new(&keys, settings.issuer(), settings.server.threads());
         let journal = Journal::new(store.clone(), settings.journal);
         let seed = settings.faults.seed;
         Ok(Self {

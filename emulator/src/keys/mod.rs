@@ -8,7 +8,7 @@
 
 mod generate;
 
-use std::{fmt, path::Path};
+use std::{fmt, path::Path, sync::Arc};
 
 use aws_lc_rs::{digest, signature::RsaKeyPair};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -108,8 +108,8 @@ impl KeyPems {
 pub struct KeySet {
     /// Decrypts the auth credentials block.
     pub credential: CredentialKey,
-    /// Signs `SignedInvoice` and `SignedQRCode`.
-    pub signing: RsaKeyPair,
+    /// Signs `SignedInvoice` and `SignedQRCode` (shared with the signer threads).
+    pub signing: Arc<RsaKeyPair>,
     /// JWS `kid`: upper-case hex SHA-1 thumbprint of the signing certificate's DER.
     pub kid: String,
     /// JWS `x5t`: base64url (no padding) of the same 20 bytes.
@@ -156,7 +156,7 @@ impl KeySet {
         let thumbprint = digest::digest(&digest::SHA1_FOR_LEGACY_USE_ONLY, cert.as_ref());
         Ok(Self {
             credential,
-            signing,
+            signing: Arc::new(signing),
             kid: hex_upper(thumbprint.as_ref()),
             x5t: URL_SAFE_NO_PAD.encode(thumbprint.as_ref()),
             pems,

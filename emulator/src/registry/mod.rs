@@ -144,14 +144,15 @@ impl Registry {
                 irn: irn.clone(),
             }));
         }
-        if let Some(existing) = self.get(irn)? {
-            return Ok(Err(match existing.status {
-                IrnStatus::Active => Conflict::Duplicate {
-                    ack_no: existing.ack_no,
-                    ack_dt: existing.ack_dt,
-                    irn: existing.irn,
-                },
-                IrnStatus::Cancelled { .. } => Conflict::Cancelled,
+        if let Some((ack_no, ack_dt, cancelled)) = self.store.read(|c| rows::conflict(c, irn))? {
+            return Ok(Err(if cancelled {
+                Conflict::Cancelled
+            } else {
+                Conflict::Duplicate {
+                    ack_no,
+                    ack_dt,
+                    irn: irn.clone(),
+                }
             }));
         }
         let ack_no = AckNo::issue(now.year(), claims.issue(Sequence::Ack)?);

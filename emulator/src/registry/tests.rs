@@ -103,3 +103,46 @@ async fn a_failed_e_way_bill_write_leaves_no_irn_behind() {
     assert_eq!(registry.irn_of_ewb(ewb_no).unwrap(), Some(irn(1)));
     commit(&registry, &irn(2), "DOC/2", None).await.unwrap();
 }
+
+/// The lookups of Generate IRN and Get IRN are compiled once per reader connection: writes
+/// between two lookups (of registrations and e-way bills) must not make SQLite recompile
+/// them, which costs more than the lookup itself.
+#[tokio::test]
+async fn lookups_are_not_recompiled_after_a_write() {
+    use rusqlite::StatementStatus;
+    let registry = Registry::open(Store::in_memory().unwrap()).unwrap();
+    let ewb_no = registry.next_ewb_no().unwrap();
+    commit(&registry, &irn(1), "DOC/1", Some(bill(ewb_no)))
+        .await
+        .unwrap();
+    for n in 2..8 {
+        let stored = registry.get(&irn(1)).unwrap().unwrap();
+        assert_eq!(stored.ewb.map(|e| e.ewb_no), Some(ewb_no));
+        assert!(matches!(
+            registry.reserve(&irn(1), NOW).unwrap(),
+            Err(Conflict::Duplicate { .. })
+        ));
+        let ewb = (n % 2 == 0).then(|| bill(registry.next_ewb_no().unwrap()));
+        commit(&registry, &irn(n), &format!("DOC/{n}"), ewb)
+            .await
+            .unwrap();
+    }
+    // Every reader connection has run every lookup by now.
+    for _ in 0..4 {
+        assert!(registry.get(&irn(2)).unwrap().is_some());
+        assert!(registry.reserve(&irn(3), NOW).unwrap().is_err());
+    }
+    let recompiled: Vec<i32> = registry
+        .store
+        .read(|conn| {
+            rows::LOOKUPS
+                .iter()
+                .map(|sql| {
+                    let stmt = conn.prepare_cached(sql)?;
+                    Ok(stmt.get_status(StatementStatus::RePrepare))
+                })
+                .collect()
+        })
+        .unwrap();
+    assert_eq!(recompiled, vec![0; rows::LOOKUPS.len()]);
+}

@@ -21,6 +21,8 @@ pub struct ServerLimits {
     /// On SIGTERM or Ctrl-C, requests in flight get this long to finish before the
     /// emulator exits anyway.
     pub shutdown_grace_seconds: u64,
+    /// Async worker threads, and as many RSA signer threads; 0: one of each per core.
+    pub threads: usize,
 }
 
 impl Default for ServerLimits {
@@ -31,6 +33,7 @@ impl Default for ServerLimits {
             idle_timeout_seconds: 120,
             max_connections: 1024,
             shutdown_grace_seconds: 10,
+            threads: 0,
         }
     }
 }
@@ -54,6 +57,14 @@ impl ServerLimits {
     /// The shutdown grace.
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_seconds)
+    }
+
+    /// Async workers, and signer threads: `threads`, or the cores when it is 0.
+    pub fn threads(&self) -> usize {
+        match self.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
     }
 
     /// The connection cap (at least one).

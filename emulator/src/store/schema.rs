@@ -96,6 +96,9 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// Per-connection settings for `role`; only the writer's touch the file.
 pub(super) fn configure(conn: &Connection, file: bool, role: Role) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    // Room for every statement a connection runs (rusqlite keeps 16 by default, fewer than
+    // the writer's), so none is evicted and compiled again.
+    conn.set_prepared_statement_cache_capacity(64);
     conn.pragma_update(None, "foreign_keys", "ON")?;
     if file && role == Role::Writer {
         let mode: String =

@@ -145,30 +145,38 @@ fn run(conn: &Connection, receiver: &Receiver<Job>, max_batch: usize) {
     }
 }
 
+/// Runs one statement of transaction control, compiled once per connection (each job of a
+/// batch runs two of them).
+fn control(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
+}
+
 /// Runs one group transaction and reports its outcome to every job in it.
 fn commit_batch(conn: &Connection, batch: Vec<Job>) {
     let mut done = Vec::with_capacity(batch.len());
     let outcome = (|| -> rusqlite::Result<()> {
-        conn.execute_batch("BEGIN IMMEDIATE")?;
+        control(conn, "BEGIN IMMEDIATE")?;
         for job in batch {
-            conn.execute_batch("SAVEPOINT job")?;
+            control(conn, "SAVEPOINT job")?;
             let ran = catch_unwind(AssertUnwindSafe(|| job(conn)));
             match ran {
                 Ok((true, reply)) => {
-                    conn.execute_batch("RELEASE job")?;
+                    control(conn, "RELEASE job")?;
                     done.push(reply);
                 }
                 Ok((false, reply)) => {
-                    conn.execute_batch("ROLLBACK TO job; RELEASE job")?;
+                    control(conn, "ROLLBACK TO job")?;
+                    control(conn, "RELEASE job")?;
                     done.push(reply);
                 }
                 Err(_) => {
                     tracing::error!("a state job panicked; its changes were rolled back");
-                    conn.execute_batch("ROLLBACK TO job; RELEASE job")?;
+                    control(conn, "ROLLBACK TO job")?;
+                    control(conn, "RELEASE job")?;
                 }
             }
         }
-        conn.execute_batch("COMMIT")
+        control(conn, "COMMIT")
     })();
     let failed = outcome.err().map(|e| {
         tracing::error!("state commit failed: {e}");

@@ -287,6 +287,7 @@ async fn silent_slow_and_idle_connections_are_closed_by_the_timeouts() {
         idle_timeout_seconds: 2,
         max_connections: 64,
         shutdown_grace_seconds: 1,
+        ..Default::default()
     })
     .await;
     let within = Duration::from_secs(6);
@@ -347,6 +348,7 @@ async fn silent_connections_beyond_the_cap_do_not_lock_clients_out() {
         idle_timeout_seconds: 1,
         max_connections: 64,
         shutdown_grace_seconds: 1,
+        ..Default::default()
     })
     .await;
     let mut silent = Vec::new();
