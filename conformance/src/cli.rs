@@ -276,11 +276,12 @@ pub async fn execute(cli: Cli) -> anyhow::Result<bool> {
 }
 
 /// `load` starts runtimes of its own (the generator's and the emulator's), so it runs on a
-/// thread outside this one.
+/// thread outside this one, named as the generator's threads are: its CPU is not the
+/// server's.
 async fn load(args: crate::load::LoadArgs) -> anyhow::Result<bool> {
     let (done, result) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
-        .name("load".to_owned())
+        .name(format!("{}main", crate::load::cpu::LOAD_THREAD_PREFIX))
         .spawn(move || {
             let _ = done.send(crate::load::run(args));
         })

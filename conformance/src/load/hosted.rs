@@ -34,12 +34,7 @@ impl Hosted {
         };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
-            .thread_name_fn(|| {
-                static NEXT: std::sync::atomic::AtomicUsize =
-                    std::sync::atomic::AtomicUsize::new(0);
-                let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                format!("irp-emulator-{n}")
-            })
+            .thread_name_fn(super::thread_names("irp-emulator-"))
             .build()
             .context("starting the in-process emulator's runtime")?;
         let keys = KeySet::embedded().context("loading the emulator's keys")?;

@@ -89,13 +89,7 @@ pub fn run(args: LoadArgs) -> anyhow::Result<bool> {
         .unwrap_or_default();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(ceiling.cores)
-        .thread_name_fn(|| {
-            static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-            format!(
-                "{LOAD_THREAD_PREFIX}{}",
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            )
-        })
+        .thread_name_fn(thread_names(LOAD_THREAD_PREFIX))
         .enable_all()
         .build()
         .context("starting the load generator's runtime")?;
@@ -125,6 +119,12 @@ pub fn run(args: LoadArgs) -> anyhow::Result<bool> {
     }
     println!("{}", report.summary());
     Ok(report.errors == 0)
+}
+
+/// Names `prefix0`, `prefix1`, … for a runtime's threads (Linux keeps 15 characters).
+fn thread_names(prefix: &'static str) -> impl Fn() -> String + Send + Sync + 'static {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    move || format!("{prefix}{}", next.fetch_add(1, Ordering::Relaxed))
 }
 
 /// Prepares and drives the run on the generator's runtime.
