@@ -45,15 +45,26 @@ fn assert_ordered_percentiles(name: &str, api: &Value) {
 }
 
 #[test]
-fn a_mixed_closed_run_answers_every_request_as_expected() {
+fn a_mixed_closed_run_over_three_users_answers_every_request_as_expected() {
     let dir = tempfile::tempdir().unwrap();
     let mix = "generate=70,get=10,gstin=10,duplicate=10";
     let report = load(
         dir.path(),
-        &["--count", "200", "--connections", "4", "--mix", mix],
+        &[
+            "--count",
+            "200",
+            "--connections",
+            "4",
+            "--mix",
+            mix,
+            "--users",
+            "3",
+        ],
         0,
     );
     assert_eq!(report["model"], "closed");
+    // The built-in profile's two users and one registered for the run.
+    assert_eq!(report["users"], 3);
     assert_eq!(report["requests"], 200);
     assert_eq!(report["errors"], 0);
     let apis = report["apis"].as_object().unwrap();
