@@ -13,11 +13,13 @@
 //!
 //! # Layout
 //!
-//! - [`options`]: the flags and the run plan; [`mix`]: which API each request calls.
+//! - [`options`]: the flags; [`plan`]: the run's shape; [`mix`]: which API each request
+//!   calls.
 //! - [`schedule`]: closed and open models, warm-up, count and duration.
 //! - [`users`], [`stock`], [`prepare`]: sessions, sealed invoices, registered IRNs.
 //! - [`exchange`]: one request over HTTP and what its answer counts as.
-//! - [`latency`]: per-API HDR histograms; [`report`]: the JSON report and the summary line.
+//! - [`latency`]: per-API HDR histograms; [`report`]: the JSON report; [`summary`]: the
+//!   line on stdout.
 //! - [`ceiling`]: the signing rate; [`cpu`]: CPU time from `/proc`; [`hosted`]: the
 //!   in-process emulator.
 
@@ -28,10 +30,12 @@ pub mod hosted;
 pub mod latency;
 pub mod mix;
 pub mod options;
+pub mod plan;
 pub mod prepare;
 pub mod report;
 pub mod schedule;
 pub mod stock;
+pub mod summary;
 pub mod users;
 
 use std::{
@@ -48,9 +52,10 @@ use self::{
     cpu::{LOAD_THREAD_PREFIX, Server, Snapshot},
     exchange::Http,
     hosted::Hosted,
+    plan::Plan,
     prepare::Sizing,
     report::{Context as ReportContext, Invoices as Made, LoadReport},
-    schedule::{Plan, Progress, drive},
+    schedule::{Progress, drive},
     stock::Invoices,
 };
 use crate::{

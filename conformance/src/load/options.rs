@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::{
     mix::Mix,
-    schedule::{Pace, Plan, Stop},
+    plan::{Pace, Plan, Stop},
 };
 
 /// `irp-conformance load` flags.

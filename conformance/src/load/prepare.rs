@@ -14,7 +14,7 @@ use super::{
     ceiling::Ceiling,
     exchange::Http,
     mix::LoadApi,
-    schedule::{Pace, Plan, Stop},
+    plan::{Pace, Plan, Stop},
     stock::{Invoices, Sealed},
     users::User,
 };

@@ -26,51 +26,14 @@ use tokio::time::Instant;
 
 use super::{
     latency::{Outcome, Tally},
-    mix::{LoadApi, Mix},
+    mix::LoadApi,
+    plan::{Pace, Plan, Stop, intended},
 };
 
 /// Something that performs requests: the IRP over HTTP, or a stand-in in tests.
 pub trait Exchange: Send + Sync + 'static {
     /// Performs request `k` (counted from 0 over the run, warm-up included), a call of `api`.
     fn perform(&self, k: u64, api: LoadApi) -> impl Future<Output = Outcome> + Send;
-}
-
-/// How requests are paced.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Pace {
-    /// Each connection sends when its previous answer arrives.
-    Closed,
-    /// A target arrival rate per second.
-    Open(f64),
-}
-
-/// When the run ends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stop {
-    /// After this many recorded requests.
-    Count(u64),
-    /// After this long past the warm-up.
-    Duration(Duration),
-}
-
-/// A run's shape.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    /// Concurrent connections.
-    pub connections: usize,
-    /// Closed or open model.
-    pub pace: Pace,
-    /// Count or duration.
-    pub stop: Stop,
-    /// Unrecorded time at the start.
-    pub warmup: Duration,
-    /// Which API each request calls.
-    pub mix: Mix,
-}
-
-/// The intended send time of request `k` at `rate` per second from `start`.
-pub fn intended(start: Instant, rate: f64, k: u64) -> Instant {
-    start + Duration::from_secs_f64(k as f64 / rate)
 }
 
 /// What a run recorded.
@@ -207,6 +170,7 @@ mod tests {
     use std::sync::Mutex;
 
     use super::*;
+    use crate::load::mix::Mix;
 
     /// Answers every request in 1 ms, except request `stall`, which takes `stall_for`; keeps
     /// every request's start.
@@ -242,17 +206,6 @@ mod tests {
             warmup: Duration::ZERO,
             mix: Mix::parse("generate=1").unwrap(),
         }
-    }
-
-    #[test]
-    fn intended_times_follow_the_rate_without_drift() {
-        let start = Instant::now();
-        assert_eq!(intended(start, 200.0, 0), start);
-        assert_eq!(intended(start, 200.0, 3), start + Duration::from_millis(15));
-        assert_eq!(
-            intended(start, 3.0, 3_000_000) - start,
-            Duration::from_secs(1_000_000)
-        );
     }
 
     #[tokio::test(start_paused = true)]
