@@ -16,7 +16,7 @@
 use std::{
     future::Future,
     sync::{
-        Arc,
+        Arc, Mutex, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
     time::Duration,
@@ -59,10 +59,54 @@ pub struct Progress {
 
 struct Shared {
     progress: Arc<Progress>,
-    next: AtomicU64,
-    recorded: AtomicU64,
+    claims: Mutex<Claims>,
     start: Instant,
     window_start: Instant,
+}
+
+/// The next request, and the first one recorded. Requests are numbered and timed under one
+/// lock, so the recorded ones are always a run of consecutive numbers: the mix's pattern
+/// holds over them exactly, whatever the connections' interleaving.
+#[derive(Debug, Default)]
+struct Claims {
+    next: u64,
+    first_recorded: Option<u64>,
+}
+
+/// A connection's next turn.
+enum Turn {
+    /// The run is over.
+    Stop,
+    /// Send request `k`, due at `due`; record it or not.
+    Send {
+        k: u64,
+        due: Instant,
+        recording: bool,
+    },
+}
+
+impl Shared {
+    fn take(&self, plan: &Plan) -> Turn {
+        let mut claims = self.claims.lock().unwrap_or_else(PoisonError::into_inner);
+        let k = claims.next;
+        let due = match plan.pace {
+            Pace::Closed => Instant::now(),
+            Pace::Open(rate) => intended(self.start, rate, k),
+        };
+        let recording = due >= self.window_start;
+        match plan.stop {
+            Stop::Duration(length) if due >= self.window_start + length => return Turn::Stop,
+            Stop::Count(count) if recording => {
+                let first = *claims.first_recorded.get_or_insert(k);
+                if k - first >= count {
+                    return Turn::Stop;
+                }
+            }
+            _ => {}
+        }
+        claims.next += 1;
+        Turn::Send { k, due, recording }
+    }
 }
 
 /// Runs `plan` against `exchange`, counting answers in `progress`; `at_window` is called
@@ -77,8 +121,7 @@ pub async fn drive<E: Exchange>(
     let start = Instant::now();
     let shared = Arc::new(Shared {
         progress,
-        next: AtomicU64::new(0),
-        recorded: AtomicU64::new(0),
+        claims: Mutex::default(),
         start,
         window_start: start + plan.warmup,
     });
@@ -121,25 +164,8 @@ async fn connection<E: Exchange>(exchange: Arc<E>, shared: Arc<Shared>, plan: Pl
         last: shared.window_start,
         late: 0,
     };
-    loop {
-        let k = shared.next.fetch_add(1, Ordering::Relaxed);
-        let due = match plan.pace {
-            Pace::Closed => Instant::now(),
-            Pace::Open(rate) => intended(shared.start, rate, k),
-        };
-        if let Stop::Duration(length) = plan.stop
-            && due >= shared.window_start + length
-        {
-            break;
-        }
+    while let Turn::Send { k, due, recording } = shared.take(&plan) {
         tokio::time::sleep_until(due).await;
-        let recording = due >= shared.window_start;
-        if recording
-            && let Stop::Count(count) = plan.stop
-            && shared.recorded.fetch_add(1, Ordering::Relaxed) >= count
-        {
-            break;
-        }
         let api = plan.mix.at(k);
         let sent = Instant::now();
         let outcome = exchange.perform(k, api).await;
@@ -167,8 +193,6 @@ async fn connection<E: Exchange>(exchange: Arc<E>, shared: Arc<Shared>, plan: Pl
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
     use super::*;
     use crate::load::mix::Mix;
 
@@ -273,5 +297,37 @@ mod tests {
         assert!(opened.lock().unwrap().is_some());
         assert!(recorded.window <= Duration::from_millis(1000));
         assert!(recorded.window >= Duration::from_millis(990));
+    }
+
+    /// Answers request `k` in `k % 3` ms.
+    struct Uneven;
+
+    impl Exchange for Uneven {
+        async fn perform(&self, k: u64, _api: LoadApi) -> Outcome {
+            tokio::time::sleep(Duration::from_millis(k % 3)).await;
+            Outcome {
+                sent: true,
+                ok: true,
+                code: None,
+                retries: 0,
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_count_records_consecutive_requests_so_the_mix_holds_exactly() {
+        for connections in [1, 4, 7] {
+            let plan = Plan {
+                connections,
+                pace: Pace::Closed,
+                stop: Stop::Count(100),
+                warmup: Duration::from_millis(5),
+                mix: Mix::parse("generate=7,get=3").unwrap(),
+            };
+            let recorded = drive(Arc::new(Uneven), &plan, Arc::default(), || {}).await;
+            let count = |api| recorded.tally.api(api).unwrap().count();
+            assert_eq!(count(LoadApi::Generate), 70, "{connections} connection(s)");
+            assert_eq!(count(LoadApi::Get), 30, "{connections} connection(s)");
+        }
     }
 }
