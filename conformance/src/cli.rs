@@ -1,10 +1,11 @@
 //! The command line: `run` (scenarios against a target), `report --journal` (the report
 //! from a team's own traffic), `audit --journal` (its retry behaviour), `parity` (the
 //! same steps against an upstream and the in-process emulator) and `proxy` (a recording
-//! proxy between a team's ERP and an upstream IRP; it serves until stopped, then exits 0).
+//! proxy between a team's ERP and an upstream IRP; it serves until stopped, then exits 0)
+//! and `load` (a load generator).
 //! Exit codes: 0 passed, 1 a step failed (or, with `--require-minimums` and always for
 //! `report`, a minimum is not met; for `audit`, something was found; for `parity`, a step
-//! differs), 2 could not run (bad scenario or profile, unreachable target or journal,
+//! differs; for `load`, a recorded request was not answered as expected), 2 could not run (bad scenario or profile, unreachable target or journal,
 //! unwritable output or one holding an earlier report, a journal filter no call matches).
 
 use std::{path::PathBuf, process::ExitCode, time::Duration};
@@ -47,6 +48,12 @@ enum Command {
     Parity(ParityArgs),
     /// Relay your ERP's calls to an IRP (NIC's sandbox) and journal them for `report`.
     Proxy(ProxyArgs),
+    /// Put an IRP under load (default: the emulator in this process) and report latency
+    /// percentiles per API, the achieved rate against this machine's RSA signing ceiling,
+    /// and the server's CPU per request. Exit 0: every recorded request answered as
+    /// expected; 1: some were not; 2: could not run (bad flags or --mix, target unreachable,
+    /// a login refused).
+    Load(crate::load::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -264,7 +271,22 @@ pub async fn execute(cli: Cli) -> anyhow::Result<bool> {
         Command::Audit(args) => audit(args).await,
         Command::Parity(args) => crate::parity::run(args).await,
         Command::Proxy(args) => proxy(args).await,
+        Command::Load(args) => load(args).await,
     }
+}
+
+/// `load` starts runtimes of its own (the generator's and the emulator's), so it runs on a
+/// thread outside this one, named as the generator's threads are: its CPU is not the
+/// server's.
+async fn load(args: crate::load::LoadArgs) -> anyhow::Result<bool> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name(format!("{}main", crate::load::cpu::LOAD_THREAD_PREFIX))
+        .spawn(move || {
+            let _ = done.send(crate::load::run(args));
+        })
+        .context("starting the load thread")?;
+    result.await.context("the load thread ended early")?
 }
 
 fn load_profile(path: Option<&PathBuf>) -> anyhow::Result<Profile> {

@@ -22,6 +22,8 @@
 //!   compared answer by answer.
 //! - [`proxy`]: the recording proxy between a team's ERP and NIC's sandbox, whose journal
 //!   makes the report from the ERP's real traffic.
+//! - [`load`]: the load generator: latency per API, the rate against this machine's RSA
+//!   signing ceiling, the server's CPU per request.
 //! - [`local`]: the in-process emulator target; [`cli`]: the command line.
 
 pub mod api;
@@ -30,6 +32,7 @@ pub mod catalogue;
 pub mod cli;
 pub mod generator;
 pub mod journal;
+pub mod load;
 pub mod local;
 pub mod parity;
 pub mod profile;

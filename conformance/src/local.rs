@@ -45,6 +45,12 @@ impl LocalEmulator {
         clock: Clock,
     ) -> Result<Self, LocalError> {
         let state = AppState::new(settings, keys, clock).map_err(|e| LocalError(e.to_string()))?;
+        Self::serve(state).await
+    }
+
+    /// Serves `state` (already given its fault rules, say) on a free loopback port, on the
+    /// runtime this is called on.
+    pub async fn serve(state: AppState) -> Result<Self, LocalError> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| LocalError(e.to_string()))?;

@@ -83,6 +83,19 @@ impl Client {
         Ok(answer_of(out, http_status, doc, elapsed))
     }
 
+    /// Sends `out`, a call built beforehand in `session` (by [`request::api_request`]), and
+    /// opens the answer: [`call`](Self::call) with the sealing done ahead of time, as a load
+    /// generator does before its clock starts.
+    pub async fn send_prepared(
+        &self,
+        session: &Session,
+        out: Outgoing,
+    ) -> Result<Answer, ClientError> {
+        let (http_status, raw, elapsed) = self.send(&out).await?.parsed()?;
+        let doc = answer::open_answer(&out.endpoint, session, &raw)?;
+        Ok(answer_of(out, http_status, doc, elapsed))
+    }
+
     /// One send of a call, classified for the retry policy; every send of one call carries
     /// the same `requestid`, so the IRP's logs (and the retry auditor) tie them together.
     async fn attempt(

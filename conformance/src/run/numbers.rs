@@ -39,6 +39,13 @@ impl DocNumbers {
         &self.run
     }
 
+    /// Number `n` of another series of the same run, led by `lead` (an upper-case letter
+    /// other than `C`): `lead`, the run id, `/`, six base-36 characters of `n`; 16
+    /// characters, NIC's most. Series can be numbered from many threads at once.
+    pub fn numbered(&self, lead: char, n: u64) -> String {
+        format!("{lead}{}/{}", self.run, base36(n, 6))
+    }
+
     /// The next number.
     pub fn next_number(&mut self) -> String {
         self.next = self.next.wrapping_add(1);
@@ -63,5 +70,8 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), all.len());
         assert_eq!(base36(35, 2), "0Z");
+        let load = numbers.numbered('L', 36_u64.pow(6) - 1);
+        assert!(pattern.is_match(&load) && load.len() == 16, "{load}");
+        assert!(load.ends_with("/ZZZZZZ"));
     }
 }

@@ -33,6 +33,9 @@
 //!   the SEK re-wrapped, signatures the upstream's, the journal decrypted without a secret
 //!   and reporting what the upstream's does; upstream failures and garbage logins; the
 //!   binary's `listening on` line.
+//! - `load`: `irp-conformance load` against the in-process emulator: a mixed run's counts,
+//!   duplicates answered 2150, ordered percentiles, the ceiling and server CPU; the open
+//!   model's rate; fault rules with and without retries; `--mix` refusals; the JSON schema.
 //! - `audit`: `irp-conformance audit` on journal files (`tests/fixtures/audit-*.jsonl`):
 //!   exit codes 0/1/2, `audit.json` and `audit.md`.
 //!
@@ -52,6 +55,7 @@ mod generator_masters;
 mod journal;
 mod journal_outcomes;
 mod journal_report;
+mod load;
 mod lost_answer;
 mod parity;
 mod proxy;
