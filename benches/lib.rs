@@ -122,8 +122,13 @@ impl Session {
 /// A five-line invoice of the large supplier, document `BENCH/n` dated 2026-03-30 (freeze
 /// the clock at 2026-03-31 so the 30-day rule never trips).
 pub fn invoice(n: u64) -> Value {
+    invoice_of(n, 5)
+}
+
+/// [`invoice`] with `lines` lines.
+pub fn invoice_of(n: u64, lines: u32) -> Value {
     let mut spec = InvoiceSpec::simple(&format!("BENCH/{n}"), date!(2026 - 03 - 30));
-    spec.items = (0..5)
+    spec.items = (0..lines)
         .map(|i| ItemSpec::goods("84713010", f64::from(i + 1), 999.5, 18.0))
         .collect();
     samples::invoice(&spec)
