@@ -7,7 +7,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use irp_benches::{Session, auth_body, call, request};
+use irp_benches::{Session, auth_body, request, send};
 use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
 
 fn http(c: &mut Criterion) {
@@ -19,8 +19,9 @@ fn http(c: &mut Criterion) {
     let state = AppState::new(Settings::default(), keys, Clock::system()).expect("state");
     let session = runtime.block_on(Session::login(&state));
     let token = session.token.clone();
-    let auth = runtime.block_on(call(
-        &state,
+    let app = irp_emulator::app(state.clone());
+    let auth = runtime.block_on(send(
+        &app,
         request("POST", "/eivital/v1.04/auth", None, body.clone()),
     ));
     assert_eq!(auth["Status"], 1, "{auth}");
@@ -28,8 +29,8 @@ fn http(c: &mut Criterion) {
     let mut group = c.benchmark_group("http");
     group.bench_function("auth_reuse", |b| {
         b.iter(|| {
-            runtime.block_on(call(
-                &state,
+            runtime.block_on(send(
+                &app,
                 request("POST", "/eivital/v1.04/auth", None, black_box(body.clone())),
             ))
         });
@@ -42,10 +43,10 @@ fn http(c: &mut Criterion) {
             String::new(),
         )
     };
-    let answer = runtime.block_on(call(&state, lookup()));
+    let answer = runtime.block_on(send(&app, lookup()));
     assert_eq!(answer["Status"], 1, "{answer}");
     group.bench_function("gstin_details", |b| {
-        b.iter(|| runtime.block_on(call(&state, lookup())));
+        b.iter(|| runtime.block_on(send(&app, lookup())));
     });
     group.finish();
 }
