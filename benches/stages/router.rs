@@ -9,14 +9,10 @@ use irp_benches::send;
 use crate::Bench;
 
 pub(crate) fn stages(c: &mut Criterion, bench: &Bench) {
-    let Bench {
-        runtime,
-        state,
-        session,
-        ..
-    } = bench;
-    // Built once, as a server builds it (building it costs more than a duplicate answer).
-    let app = irp_emulator::app(state.clone());
+    let (runtime, session) = (&bench.runtime, &bench.session);
+    // Built once, as a server builds it: building it per request costs about as much again
+    // as a whole duplicate answer.
+    let app = irp_emulator::app(bench.state.clone());
     let answer = runtime.block_on(send(&app, session.generate(1)));
     assert_eq!(answer["Status"], 1, "{answer}");
     let duplicate = runtime.block_on(send(&app, session.generate(1)));
