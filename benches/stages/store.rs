@@ -1,6 +1,6 @@
 //! The registry in a SQLite file (a temporary directory, default `synchronous`) prefilled to
-//! 10,000 registrations, and with `IRP_BENCH_LARGE=1` also to 1,000,000 (about 10 GB and
-//! several minutes): `stage/store_lookup/<n>`, a registered IRN read back (the duplicate
+//! 10,000 registrations, and with `IRP_BENCH_LARGE=1` also to 1,000,000 (8.3 GB, filled
+//! in about a minute and a half on 2 cores): `stage/store_lookup/<n>`, a registered IRN read back (the duplicate
 //! check of Generate IRN, and Get IRN), and `stage/store_insert/<n>`, an IRN claimed and
 //! its row committed, as Generate IRN does (one transaction; with `synchronous` full, one
 //! fsync). The prefill copies a real registration under its own IRNs and AckNos
