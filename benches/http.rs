@@ -12,6 +12,7 @@ use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState
 
 fn http(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("runtime");
     let keys = KeySet::embedded().expect("keys");
