@@ -4,7 +4,7 @@
 
 #![allow(clippy::expect_used, clippy::indexing_slicing)]
 
-use axum::{body::Body, http::Request};
+use axum::{Router, body::Body, http::Request};
 use http_body_util::BodyExt;
 use irp_client::{
     Caller, Endpoint, Login, answer, cipher,
@@ -60,12 +60,15 @@ pub fn request(method: &str, uri: &str, token: Option<&str>, body: String) -> Re
     builder.body(Body::from(body)).expect("request")
 }
 
-/// Sends `req` through the router and parses the answer.
+/// Sends `req` through a router built for this one call and parses the answer (for setup;
+/// measured loops use [`send`] on a router built once, as a server does).
 pub async fn call(state: &AppState, req: Request<Body>) -> Value {
-    let response = irp_emulator::app(state.clone())
-        .oneshot(req)
-        .await
-        .expect("infallible");
+    send(&irp_emulator::app(state.clone()), req).await
+}
+
+/// Sends `req` through `app` (built once by `irp_emulator::app`) and parses the answer.
+pub async fn send(app: &Router, req: Request<Body>) -> Value {
+    let response = app.clone().oneshot(req).await.expect("infallible");
     let bytes = response
         .into_body()
         .collect()
@@ -122,8 +125,13 @@ impl Session {
 /// A five-line invoice of the large supplier, document `BENCH/n` dated 2026-03-30 (freeze
 /// the clock at 2026-03-31 so the 30-day rule never trips).
 pub fn invoice(n: u64) -> Value {
+    invoice_of(n, 5)
+}
+
+/// [`invoice`] with `lines` lines.
+pub fn invoice_of(n: u64, lines: u32) -> Value {
     let mut spec = InvoiceSpec::simple(&format!("BENCH/{n}"), date!(2026 - 03 - 30));
-    spec.items = (0..5)
+    spec.items = (0..lines)
         .map(|i| ItemSpec::goods("84713010", f64::from(i + 1), 999.5, 18.0))
         .collect();
     samples::invoice(&spec)

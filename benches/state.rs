@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use aws_lc_rs::{rand::SystemRandom, signature::RSA_PKCS1_SHA256};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use irp_benches::{BENCH_TIME, Session, call};
+use irp_benches::{BENCH_TIME, Session, send};
 use irp_emulator::{
     clock::Clock,
     config::Settings,
@@ -80,6 +80,7 @@ fn throughput(c: &mut Criterion) {
     for (name, location, synchronous) in &variants {
         let state = state_on(location, *synchronous);
         let session = runtime.block_on(Session::login(&state));
+        let app = irp_emulator::app(state.clone());
         let counter = AtomicU64::new(0);
         group.bench_function(*name, |b| {
             b.iter(|| {
@@ -87,8 +88,8 @@ fn throughput(c: &mut Criterion) {
                     let tasks: Vec<_> = (0..CONCURRENT)
                         .map(|_| {
                             let request = session.generate(counter.fetch_add(1, Ordering::Relaxed));
-                            let state = state.clone();
-                            tokio::spawn(async move { call(&state, request).await })
+                            let app = app.clone();
+                            tokio::spawn(async move { send(&app, request).await })
                         })
                         .collect();
                     for task in tasks {

@@ -39,7 +39,8 @@
 //! - [`clock`], [`config`], [`state`]: time as an input, settings, shared state.
 //! - [`cli`]: the command line of the `irp-emulator` binary; [`logging`]: text or JSON lines
 //!   on stderr; [`probe`]: `irp-emulator wait`, the health poll for scripts and containers.
-//! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices.
+//! - `samples` (feature `samples`, on for the tests and benches only): valid sample invoices;
+//!   with it, `registry::fill` writes copies of a registration in bulk (the benches' store).
 
 pub mod api;
 pub mod caller;

@@ -18,6 +18,8 @@
 //! before it is handed out, and the registry starts above the highest of the sequence row,
 //! the highest stored number and the mark.
 
+#[cfg(feature = "samples")]
+mod fill;
 mod record;
 mod rows;
 
@@ -28,6 +30,8 @@ use std::{
 
 use time::OffsetDateTime;
 
+#[cfg(feature = "samples")]
+pub use self::fill::fill;
 pub use self::record::{EwayBill, IrnRecord, IrnStatus, Signed};
 use crate::{
     invoice::{AckNo, CancelReason, EwbNo, Invoice},

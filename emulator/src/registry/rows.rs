@@ -109,6 +109,21 @@ impl NewRow {
         })
     }
 
+    /// The same row under another IRN and AckNo (the benches' bulk fill).
+    #[cfg(feature = "samples")]
+    pub(super) fn renumbered(&self, irn: &Irn, ack_no: AckNo) -> Self {
+        Self {
+            irn: irn.to_string(),
+            ack_no: as_i64(ack_no.get()),
+            ack_dt: self.ack_dt,
+            supplier: self.supplier.clone(),
+            operator: self.operator.clone(),
+            invoice: self.invoice.clone(),
+            signed: self.signed.clone(),
+            sequence: ack_no.sequence(),
+        }
+    }
+
     pub(super) fn insert(self, conn: &Connection) -> rusqlite::Result<()> {
         conn.prepare_cached(
             "INSERT INTO irn (irn, ack_no, ack_dt, supplier, operator, invoice, signed_invoice, signed_qr)

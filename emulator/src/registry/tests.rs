@@ -145,4 +145,31 @@ async fn lookups_are_not_recompiled_after_a_write() {
         })
         .unwrap();
     assert_eq!(recompiled, vec![0; rows::LOOKUPS.len()]);
+
+/// The benches' bulk fill: each copy is a whole registration under its own IRN and AckNo,
+/// and a registry opened afterwards numbers on above them.
+#[cfg(feature = "samples")]
+#[tokio::test]
+async fn filled_copies_read_back_and_numbering_continues_above_them() {
+    let store = Store::in_memory().unwrap();
+    let template = invoice("DOC/1");
+    let new = NewRecord {
+        record: record(&irn(1), AckNo::issue(2026, 1), None),
+        invoice: &template,
+    };
+    let numbers: Vec<(Irn, AckNo)> = (2..5)
+        .map(|n| (irn(n), AckNo::issue(2026, 9 + u64::from(n))))
+        .collect();
+    fill(&store, &new, numbers.clone()).await.unwrap();
+
+    let registry = Registry::open(store).unwrap();
+    for (irn, ack_no) in &numbers {
+        let stored = registry.get(irn).unwrap().unwrap();
+        assert_eq!((&stored.irn, stored.ack_no), (irn, *ack_no));
+        assert_eq!(stored.signed, new.record.signed);
+        assert_eq!(registry.invoice(irn).unwrap().unwrap().doc_dtls.no, "DOC/1");
+    }
+    assert!(registry.get(&irn(1)).unwrap().is_none());
+    let claim = registry.reserve(&irn(9), NOW).unwrap().unwrap();
+    assert_eq!(claim.ack_no, AckNo::issue(2026, 14));
 }
