@@ -145,6 +145,7 @@ async fn lookups_are_not_recompiled_after_a_write() {
         })
         .unwrap();
     assert_eq!(recompiled, vec![0; rows::LOOKUPS.len()]);
+}
 
 /// The benches' bulk fill: each copy is a whole registration under its own IRN and AckNo,
 /// and a registry opened afterwards numbers on above them.
