@@ -25,14 +25,31 @@ pub struct Filter {
     pub limit: Option<u32>,
 }
 
-pub(super) fn insert(conn: &Connection, e: &Entry) -> rusqlite::Result<()> {
-    let json = |v: &serde_json::Value| (!v.is_null()).then(|| v.to_string());
+/// An entry's request and response as stored: JSON text, already bounded.
+#[derive(Debug, Default)]
+pub(super) struct Payloads {
+    pub(super) request: Option<String>,
+    pub(super) response: Option<String>,
+}
+
+impl Payloads {
+    /// What the pair counts against the byte budget.
+    pub(super) fn bytes(&self) -> u64 {
+        [&self.request, &self.response]
+            .into_iter()
+            .map(|text| text.as_ref().map_or(0, |t| t.len() as u64))
+            .sum()
+    }
+}
+
+/// Inserts `e` with its payloads `p` (the entry's own request and response are not read).
+pub(super) fn insert(conn: &Connection, e: &Entry, p: &Payloads) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO journal (request_id, wall_time, virtual_time, api, method, path, client_id,
             gstin, user_name, http_status, status, error_codes, info_codes, latency_us, fault,
-            request, response, retry_after, seed)
+            request, response, retry_after, seed, bytes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19)",
+            ?18, ?19, ?20)",
     )?
     .execute(params![
         e.request_id,
@@ -50,10 +67,11 @@ pub(super) fn insert(conn: &Connection, e: &Entry) -> rusqlite::Result<()> {
         e.info_codes.join(","),
         i64::try_from(e.latency_us).unwrap_or(i64::MAX),
         e.fault,
-        json(&e.request),
-        json(&e.response),
+        p.request,
+        p.response,
         e.retry_after.and_then(|s| i64::try_from(s).ok()),
         e.seed.and_then(|s| i64::try_from(s).ok()),
+        i64::try_from(p.bytes()).unwrap_or(i64::MAX),
     ])
     .map(drop)
 }
@@ -174,20 +192,20 @@ pub(super) fn prune(
     let oldest = now - Duration::days(i64::from(retention.max_age_days));
     conn.prepare_cached("DELETE FROM journal WHERE wall_time < ?1")?
         .execute([to_nanos(oldest)])?;
+    // Ids only grow and entries leave from the oldest end, so the newest `keep` are the ids
+    // above the highest minus `keep`: one index probe, not a walk over `keep` rows.
     let keep = i64::try_from(retention.max_entries).unwrap_or(i64::MAX);
-    conn.prepare_cached(
-        "DELETE FROM journal WHERE id <= (SELECT id FROM journal ORDER BY id DESC LIMIT 1 OFFSET ?1)",
-    )?
-    .execute([keep])?;
+    conn.prepare_cached("DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?1")?
+        .execute([keep])?;
     // The newest entries whose payloads fit the byte budget stay; the first that overflows
-    // it, and everything older, go.
+    // it, and everything older, go. The sizes are read from `journal_bytes` (id and size
+    // only), not by measuring every stored payload.
     let budget = i64::try_from(retention.max_bytes).unwrap_or(i64::MAX);
     conn.prepare_cached(
         "DELETE FROM journal WHERE id <= (
             SELECT id FROM (
-                SELECT id, SUM(COALESCE(length(request), 0) + COALESCE(length(response), 0))
-                           OVER (ORDER BY id DESC) AS running
-                  FROM journal)
+                SELECT id, SUM(bytes) OVER (ORDER BY id DESC) AS running
+                  FROM journal INDEXED BY journal_bytes)
              WHERE running > ?1 ORDER BY id DESC LIMIT 1)",
     )?
     .execute([budget])
@@ -204,6 +222,14 @@ mod tests {
     use crate::store::Store;
     use serde_json::Value;
     use time::macros::datetime;
+
+    fn payloads(e: &Entry) -> Payloads {
+        let text = |v: &Value| (!v.is_null()).then(|| v.to_string());
+        Payloads {
+            request: text(&e.request),
+            response: text(&e.response),
+        }
+    }
 
     fn entry(wall_time: OffsetDateTime) -> Entry {
         Entry {
@@ -237,8 +263,10 @@ mod tests {
         let ages = [40, 31, 29, 1, 0];
         store
             .write(move |conn| {
-                ages.iter()
-                    .try_for_each(|days| insert(conn, &entry(now - Duration::days(*days))))
+                ages.iter().try_for_each(|days| {
+                    let e = entry(now - Duration::days(*days));
+                    insert(conn, &e, &payloads(&e))
+                })
             })
             .await
             .unwrap();
@@ -279,7 +307,7 @@ mod tests {
                     e.request_id = i.to_string();
                     // 1,000 bytes of request text each.
                     e.request = Value::String("x".repeat(998));
-                    insert(conn, &e)
+                    insert(conn, &e, &payloads(&e))
                 })
             })
             .await

@@ -88,6 +88,11 @@ const MIGRATIONS: &[&str] = &[
     // 4: what a retry auditor needs: the Retry-After sent, and the fault generator's seed.
     "ALTER TABLE journal ADD COLUMN retry_after INTEGER;
      ALTER TABLE journal ADD COLUMN seed INTEGER;",
+    // 5: each entry's payload size, so the byte budget is kept without reading payloads.
+    "ALTER TABLE journal ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+     UPDATE journal SET bytes = coalesce(length(CAST(request AS BLOB)), 0)
+                              + coalesce(length(CAST(response AS BLOB)), 0);
+     CREATE INDEX journal_bytes ON journal(id, bytes);",
 ];
 
 /// The schema version this build writes.
