@@ -114,7 +114,13 @@ impl Registry {
     /// stored numbers and the marks, whichever is highest.
     pub fn open(store: Store) -> Result<Self, StoreError> {
         let (ack_row, ewb_row) = store.read(rows::sequences)?;
-        let (ack_stored, ewb_stored) = store.read(rows::highest_stored)?;
+        // After a clean stop the sequence rows are exact (each moves in the transaction that
+        // stores its number); the scan is for a lost WAL, and reads the whole table.
+        let (ack_stored, ewb_stored) = if store.clean_start() {
+            (0, 0)
+        } else {
+            store.read(rows::highest_stored)?
+        };
         let marks = SequenceMarks::open(store.location())?;
         let ack_sequence = ack_row.max(ack_stored).max(marks.get(Sequence::Ack));
         let ewb_sequence = ewb_row.max(ewb_stored).max(marks.get(Sequence::Ewb));

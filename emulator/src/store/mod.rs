@@ -11,6 +11,7 @@
 //!
 //! `--in-memory` runs the same code over SQLite's `memdb` VFS: same SQL, nothing on disk.
 
+mod clean_stop;
 mod error;
 mod file;
 mod integrity;
@@ -24,6 +25,7 @@ use std::{path::PathBuf, sync::Arc};
 
 use rusqlite::{Connection, config::DbConfig};
 
+pub use self::clean_stop::CLEAN_FILE;
 pub use self::error::StoreError;
 pub use self::file::{DB_FILE, export, import};
 pub use self::marks::{MARKS_FILE, Sequence, SequenceMarks};
@@ -84,6 +86,8 @@ struct Inner {
     readers: Readers,
     writer: Writer,
     location: Location,
+    /// The file was closed cleanly and not touched since: the start-up checks were skipped.
+    clean_start: bool,
     _lock: Option<file::DirLock>,
 }
 
@@ -101,10 +105,20 @@ impl Store {
         // that is damaged or not ours is left exactly as it was: a refused file is also
         // closed without the checkpoint SQLite runs on close, so a WAL left by a crash is
         // not copied into it either.
+        let clean_start = match &target {
+            Target::File(db) => clean_stop::take(db),
+            Target::Memory(_) => false,
+        };
         let mut conn = target.connect(Role::Setup)?;
         if target.is_file() {
             no_checkpoint_on_close(&conn, true)?;
-            integrity::check(&conn, &target.describe())?;
+            if clean_start {
+                tracing::info!("state closed cleanly last time: start-up checks skipped");
+            } else {
+                let started = std::time::Instant::now();
+                integrity::check(&conn, &target.describe())?;
+                tracing::info!("state checked in {} ms", started.elapsed().as_millis());
+            }
         }
         schema::prepare(&mut conn, &target.describe())?;
         no_checkpoint_on_close(&conn, false)?;
@@ -116,8 +130,9 @@ impl Store {
         Ok(Self {
             inner: Arc::new(Inner {
                 readers: Readers::new(readers),
-                writer: Writer::start(conn, options)?,
+                writer: Writer::start(conn, options, target.file().map(Into::into))?,
                 location: location.clone(),
+                clean_start,
                 _lock: lock,
             }),
         })
@@ -126,6 +141,12 @@ impl Store {
     /// A throwaway in-memory store with default options.
     pub fn in_memory() -> Result<Self, StoreError> {
         Self::open(&Location::Memory, StoreOptions::default())
+    }
+
+    /// Whether this start found the file as a clean stop left it, and so skipped the
+    /// checks that look for a crash's traces (the registry skips its own as well).
+    pub fn clean_start(&self) -> bool {
+        self.inner.clean_start
     }
 
     /// Where this store lives.
@@ -203,6 +224,13 @@ impl Target {
 
     fn is_file(&self) -> bool {
         matches!(self, Self::File(_))
+    }
+
+    fn file(&self) -> Option<&std::path::Path> {
+        match self {
+            Self::File(path) => Some(path),
+            Self::Memory(_) => None,
+        }
     }
 
     fn connect(&self, role: Role) -> Result<Connection, StoreError> {

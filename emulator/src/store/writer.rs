@@ -3,6 +3,7 @@
 
 use std::{
     panic::{AssertUnwindSafe, catch_unwind},
+    path::PathBuf,
     sync::{
         Mutex, PoisonError,
         mpsc::{self, Receiver, Sender},
@@ -51,13 +52,27 @@ pub(super) struct Writer {
 }
 
 impl Writer {
-    pub(super) fn start(conn: Connection, options: StoreOptions) -> Result<Self, StoreError> {
+    /// Starts the writer thread on `conn`. For a file (`db`), the clean stop is recorded once
+    /// the thread has closed the connection, the last one (so the WAL is checkpointed and
+    /// gone): see [`super::clean_stop`].
+    pub(super) fn start(
+        conn: Connection,
+        options: StoreOptions,
+        db: Option<PathBuf>,
+    ) -> Result<Self, StoreError> {
         conn.pragma_update(None, "synchronous", options.synchronous.pragma())?;
         let (sender, receiver) = mpsc::channel();
         let max_batch = options.max_batch.max(1);
         let thread = std::thread::Builder::new()
             .name("irp-state-writer".into())
-            .spawn(move || run(&conn, &receiver, max_batch))
+            .spawn(move || {
+                run(&conn, &receiver, max_batch);
+                match (conn.close(), db) {
+                    (Ok(()), Some(db)) => super::clean_stop::record(&db),
+                    (Ok(()), None) => {}
+                    (Err((_, e)), _) => tracing::warn!("closing the state: {e}"),
+                }
+            })
             .map_err(|e| StoreError::io("writer thread", e))?;
         Ok(Self {
             sender: Mutex::new(Some(sender)),

@@ -311,3 +311,40 @@ async fn export_and_import_carry_the_state_to_another_directory() {
 }
 
 mod damaged;
+
+/// A clean stop leaves a record that lets the next start skip the whole-file checks; the
+/// start takes it away, so a crash during that run leaves none and the start after the crash
+/// checks everything again. Numbering continues either way.
+#[tokio::test]
+async fn a_clean_stop_spares_the_next_start_its_checks_and_a_crash_does_not() {
+    use irp_emulator::store::CLEAN_FILE;
+    let work = tempfile::tempdir().unwrap();
+    let data = work.path().join("data");
+    let register = async |process: &Process, doc: &str| {
+        let wire = Wire::login(&process.url).await;
+        wire.control("clock", &json!({ "freeze_at": FIXTURE_TIME }))
+            .await;
+        let answer = wire.post(GENERATE, &fixture_invoice(doc, false)).await;
+        wire.open(&answer.unwrap())["AckNo"].as_u64().unwrap()
+    };
+    let record = data.join(CLEAN_FILE);
+
+    let first = Process::with_data_dir(&data);
+    let one = register(&first, "CLEAN-1").await;
+    assert!(!record.exists());
+    first.stop();
+    assert!(record.exists(), "a clean stop is recorded");
+
+    let second = Process::with_data_dir(&data);
+    assert!(!record.exists(), "the start took the record away");
+    let two = register(&second, "CLEAN-2").await;
+    assert!(two > one);
+    second.kill9();
+    assert!(!record.exists(), "a crash leaves no record");
+
+    let third = Process::with_data_dir(&data);
+    let three = register(&third, "CLEAN-3").await;
+    assert!(three > two);
+    third.stop();
+    assert!(record.exists());
+}
