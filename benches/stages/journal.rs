@@ -42,7 +42,7 @@ pub(crate) fn stage(c: &mut Criterion, bench: &Bench) {
         StoreOptions::default(),
     )
     .expect("store");
-    let journal = Journal::new(store, Retention::default());
+    let journal = Journal::new(store, Retention::default()).expect("journal");
     journal.append(entry.clone());
     runtime.block_on(journal.flush()).expect("flush");
     let written = journal.query(&generated).expect("query");

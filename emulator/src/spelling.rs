@@ -18,7 +18,7 @@
 //! `System.Text.Json` would silently keep the last. A refusal is the safer emulation: a
 //! client that sends both has a bug whose outcome on NIC depends on key order.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, fmt::Write as _};
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Number, Value};
@@ -32,7 +32,11 @@ pub trait Spelled: DeserializeOwned {
 
     /// Parses `plain` and deserialises it in canonical spelling.
     fn read(plain: &[u8]) -> Result<Self, ReadError> {
-        let mut value: Value = serde_json::from_slice(plain).map_err(ReadError::Json)?;
+        Self::from_json(serde_json::from_slice(plain).map_err(ReadError::Json)?)
+    }
+
+    /// Deserialises parsed JSON in canonical spelling.
+    fn from_json(mut value: Value) -> Result<Self, ReadError> {
         if let Some(spelling) = Self::spelling() {
             let collisions = spelling.normalise(&mut value, Coercion::Exact);
             if !collisions.is_empty() {
@@ -46,6 +50,11 @@ pub trait Spelled: DeserializeOwned {
 impl Spelled for Value {
     fn spelling() -> Option<&'static Spelling> {
         None
+    }
+
+    /// Already a value: not rebuilt through `Deserialize`.
+    fn from_json(value: Value) -> Result<Self, ReadError> {
+        Ok(value)
     }
 }
 
@@ -227,9 +236,15 @@ impl Spelling {
     ) {
         match value {
             Value::Object(map) if !self.members.is_empty() => {
-                *map = self.rename(std::mem::take(map), path, collisions);
+                // A client that writes NIC's own spelling (nearly all) needs no rebuilt map.
+                let canonical = map
+                    .keys()
+                    .all(|key| self.member(key).is_none_or(|(name, _)| name == key));
+                if !canonical {
+                    *map = self.rename(std::mem::take(map), path, collisions);
+                }
                 for (name, member) in map.iter_mut() {
-                    if let Some((_, spelling)) = self.members.get(&name.to_ascii_lowercase()) {
+                    if let Some((_, spelling)) = self.member(name) {
                         let len = path.len();
                         path.push('/');
                         path.push_str(name);
@@ -242,7 +257,7 @@ impl Spelling {
                 if let Some(spelling) = &self.items {
                     for (index, item) in items.iter_mut().enumerate() {
                         let len = path.len();
-                        path.push_str(&format!("/{index}"));
+                        let _ = write!(path, "/{index}");
                         spelling.walk(item, coercion, path, collisions);
                         path.truncate(len);
                     }
@@ -269,6 +284,23 @@ impl Spelling {
         }
     }
 
+    /// The member `key` names, whatever its case (no allocation for the short keys of the
+    /// schemas: this runs for every key of every request).
+    fn member(&self, key: &str) -> Option<&(String, Spelling)> {
+        let mut buffer = [0u8; 64];
+        match buffer.get_mut(..key.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(key.as_bytes());
+                lower.make_ascii_lowercase();
+                // Lower-casing ASCII bytes leaves UTF-8 valid.
+                std::str::from_utf8(lower)
+                    .ok()
+                    .and_then(|lower| self.members.get(lower))
+            }
+            None => self.members.get(&key.to_ascii_lowercase()),
+        }
+    }
+
     /// The members of `map` under their canonical names, in the order received.
     fn rename(
         &self,
@@ -280,8 +312,7 @@ impl Spelling {
         let mut received: HashMap<String, Vec<String>> = HashMap::new();
         for (key, member) in map {
             let name = self
-                .members
-                .get(&key.to_ascii_lowercase())
+                .member(&key)
                 .map_or_else(|| key.clone(), |(canonical, _)| canonical.clone());
             received.entry(name.clone()).or_default().push(key);
             renamed.entry(name).or_insert(member);

@@ -90,7 +90,7 @@ impl AppState {
         let master = TaxpayerBook::open(store.clone(), sealer.clone())?;
         let sessions = SessionBook::open(store.clone(), sealer, &master.read())?;
         let signer = JwsSigner::new(&keys, settings.issuer(), settings.server.threads());
-        let journal = Journal::new(store.clone(), settings.journal);
+        let journal = Journal::new(store.clone(), settings.journal)?;
         let seed = settings.faults.seed;
         Ok(Self {
             inner: Arc::new(Shared {

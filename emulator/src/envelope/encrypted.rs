@@ -7,7 +7,7 @@
 
 use axum::{
     extract::{FromRequest, FromRequestParts, Request},
-    http::request::Parts,
+    http::{Extensions, request::Parts},
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::Value;
@@ -51,8 +51,11 @@ pub(crate) fn open_data(auth: &Authenticated, data: Option<&Value>) -> Result<Ve
 
 /// Parses decrypted JSON in canonical spelling, naming the parse error (or each pair of
 /// colliding keys) in the 2140 answer.
-pub(crate) fn parse_payload<T: Spelled>(plain: &[u8]) -> Result<T, ApiError> {
-    T::read(plain).map_err(|e| match e {
+pub(crate) fn parse_payload<T: Spelled>(
+    extensions: &Extensions,
+    plain: &[u8],
+) -> Result<T, ApiError> {
+    Capture::read_payload(extensions, plain).map_err(|e| match e {
         ReadError::Json(_) => ApiError::with_message(ErrorCode::InvalidInvoice, e.to_string()),
         ReadError::Collisions(collisions) => {
             let mut messages = collisions.iter().map(|c| c.message());
@@ -79,8 +82,7 @@ impl<T: Spelled> FromRequest<AppState> for Encrypted<T> {
         )
         .await?;
         let plain = open_data(&auth, field(&object, "Data"))?;
-        Capture::payload(&parts.extensions, &plain);
-        let payload = parse_payload(&plain)?;
+        let payload = parse_payload(&parts.extensions, &plain)?;
         Ok(Self { auth, payload })
     }
 }

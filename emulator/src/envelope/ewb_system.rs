@@ -63,8 +63,8 @@ impl<T: EwbSystemAction> FromRequest<AppState> for EwbSystemRequest<T> {
         }
         let plain = open_data(&auth, field(&object, "data"))
             .map_err(|e| refused(EwbSystemCode::DecryptionFailed, e))?;
-        Capture::payload(&parts.extensions, &plain);
-        let payload = T::read(&plain).map_err(|e| refused(EwbSystemCode::InvalidJson, e))?;
+        let payload = Capture::read_payload(&parts.extensions, &plain)
+            .map_err(|e| refused(EwbSystemCode::InvalidJson, e))?;
         Ok(Self { auth, payload })
     }
 }

@@ -8,7 +8,10 @@ use std::sync::{Arc, Mutex, PoisonError};
 use axum::http::Extensions;
 use serde_json::Value;
 
-use crate::api::Api;
+use crate::{
+    api::Api,
+    spelling::{ReadError, Spelled},
+};
 
 /// What a request carried once decrypted, and which API the router matched; shared between
 /// the layer, the router and the extractors.
@@ -54,14 +57,22 @@ impl Capture {
         self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Records a decrypted payload: JSON when it parses, otherwise its first 64 KiB as text.
-    pub fn payload(extensions: &Extensions, plain: &[u8]) {
-        Self::request(extensions, || {
-            serde_json::from_slice(plain).unwrap_or_else(|_| {
-                let head = plain.get(..plain.len().min(TEXT_LIMIT)).unwrap_or_default();
-                Value::String(String::from_utf8_lossy(head).into_owned())
-            })
-        });
+    /// Records a decrypted payload and reads it as `T`: parsed once, the journal keeping a
+    /// copy of the JSON, or when it does not parse, its first 64 KiB as text.
+    pub fn read_payload<T: Spelled>(extensions: &Extensions, plain: &[u8]) -> Result<T, ReadError> {
+        match serde_json::from_slice::<Value>(plain) {
+            Ok(value) => {
+                Self::request(extensions, || value.clone());
+                T::from_json(value)
+            }
+            Err(e) => {
+                Self::request(extensions, || {
+                    let head = plain.get(..plain.len().min(TEXT_LIMIT)).unwrap_or_default();
+                    Value::String(String::from_utf8_lossy(head).into_owned())
+                });
+                Err(ReadError::Json(e))
+            }
+        }
     }
 
     /// The request recorded, the API matched ([`Api::Unknown`] when none was) and the fault

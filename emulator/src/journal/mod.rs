@@ -14,7 +14,10 @@ mod capture;
 mod layer;
 mod rows;
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -148,17 +151,22 @@ pub struct Journal {
     appended: AtomicU64,
     /// Payload bytes appended since the last prune.
     bytes: AtomicU64,
+    /// Payload bytes held (queued or stored), so the byte budget is enforced by reading the
+    /// sizes only when it is exceeded.
+    stored: Arc<AtomicU64>,
 }
 
 impl Journal {
     /// The journal of `store`.
-    pub fn new(store: Store, retention: Retention) -> Self {
-        Self {
+    pub fn new(store: Store, retention: Retention) -> Result<Self, StoreError> {
+        let stored = store.read(rows::stored_bytes)?;
+        Ok(Self {
             store,
             retention,
             appended: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
-        }
+            stored: Arc::new(AtomicU64::new(stored)),
+        })
     }
 
     /// Queues `entry` for the next commit, its payloads bounded, pruning now and then.
@@ -178,10 +186,14 @@ impl Journal {
             self.bytes.store(0, Ordering::Relaxed);
         }
         let retention = self.retention;
+        let stored = self.stored.clone();
+        stored.fetch_add(size, Ordering::Relaxed);
         self.store.write_detached(move |conn| {
             rows::insert(conn, &entry, &payloads)?;
             if prune {
-                rows::prune(conn, retention, OffsetDateTime::now_utc())?;
+                let held = stored.load(Ordering::Relaxed);
+                let gone = rows::prune(conn, retention, OffsetDateTime::now_utc(), held)?;
+                stored.fetch_sub(gone.min(held), Ordering::Relaxed);
             }
             Ok(())
         });
@@ -199,7 +211,14 @@ impl Journal {
 
     /// Forgets every entry.
     pub async fn clear(&self) -> Result<(), StoreError> {
-        self.store.write(rows::clear).await
+        let stored = self.stored.clone();
+        self.store
+            .write(move |conn| {
+                rows::clear(conn)?;
+                stored.store(0, Ordering::Relaxed);
+                Ok(())
+            })
+            .await
     }
 }
 

@@ -183,33 +183,66 @@ pub(super) fn query(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry
     Ok(entries)
 }
 
-/// Applies `retention` as of `now` (wall time).
+/// Runs a `DELETE … RETURNING bytes` and adds up the payload bytes it freed.
+fn freed(conn: &Connection, sql: &str, param: i64) -> rusqlite::Result<u64> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let mut rows = statement.query([param])?;
+    let mut total = 0u64;
+    while let Some(row) = rows.next()? {
+        total += u64::try_from(row.get::<_, i64>(0)?).unwrap_or(0);
+    }
+    Ok(total)
+}
+
+/// Applies `retention` as of `now` (wall time) to a journal holding about `stored` payload
+/// bytes; returns the bytes it freed.
 pub(super) fn prune(
     conn: &Connection,
     retention: Retention,
     now: OffsetDateTime,
-) -> rusqlite::Result<()> {
+    stored: u64,
+) -> rusqlite::Result<u64> {
     let oldest = now - Duration::days(i64::from(retention.max_age_days));
-    conn.prepare_cached("DELETE FROM journal WHERE wall_time < ?1")?
-        .execute([to_nanos(oldest)])?;
+    let mut gone = freed(
+        conn,
+        "DELETE FROM journal WHERE wall_time < ?1 RETURNING bytes",
+        to_nanos(oldest),
+    )?;
     // Ids only grow and entries leave from the oldest end, so the newest `keep` are the ids
     // above the highest minus `keep`: one index probe, not a walk over `keep` rows.
     let keep = i64::try_from(retention.max_entries).unwrap_or(i64::MAX);
-    conn.prepare_cached("DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?1")?
-        .execute([keep])?;
-    // The newest entries whose payloads fit the byte budget stay; the first that overflows
-    // it, and everything older, go. The sizes are read from `journal_bytes` (id and size
-    // only), not by measuring every stored payload.
+    gone += freed(
+        conn,
+        "DELETE FROM journal WHERE id <= (SELECT max(id) FROM journal) - ?1 RETURNING bytes",
+        keep,
+    )?;
+    if stored.saturating_sub(gone) <= retention.max_bytes {
+        return Ok(gone);
+    }
+    // Over budget: the newest entries whose payloads fit stay; the first that overflows it,
+    // and everything older, go. Sizes come from `journal_bytes` (id and size only).
     let budget = i64::try_from(retention.max_bytes).unwrap_or(i64::MAX);
-    conn.prepare_cached(
+    gone += freed(
+        conn,
         "DELETE FROM journal WHERE id <= (
             SELECT id FROM (
                 SELECT id, SUM(bytes) OVER (ORDER BY id DESC) AS running
                   FROM journal INDEXED BY journal_bytes)
-             WHERE running > ?1 ORDER BY id DESC LIMIT 1)",
-    )?
-    .execute([budget])
-    .map(drop)
+             WHERE running > ?1 ORDER BY id DESC LIMIT 1)
+         RETURNING bytes",
+        budget,
+    )?;
+    Ok(gone)
+}
+
+/// The payload bytes the journal holds.
+pub(super) fn stored_bytes(conn: &Connection) -> rusqlite::Result<u64> {
+    let total: i64 = conn.query_row(
+        "SELECT coalesce(sum(bytes), 0) FROM journal INDEXED BY journal_bytes",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(total).unwrap_or(0))
 }
 
 pub(super) fn clear(conn: &Connection) -> rusqlite::Result<()> {
@@ -273,7 +306,7 @@ mod tests {
         let left = async |retention: Retention| {
             store
                 .write(move |conn| {
-                    prune(conn, retention, now)?;
+                    prune(conn, retention, now, u64::MAX)?;
                     query(conn, &Filter::default())
                 })
                 .await
@@ -318,7 +351,7 @@ mod tests {
         };
         let kept = store
             .write(move |conn| {
-                prune(conn, budget, now)?;
+                prune(conn, budget, now, u64::MAX)?;
                 query(conn, &Filter::default())
             })
             .await
