@@ -15,7 +15,7 @@ mod layer;
 mod rows;
 
 use std::sync::{
-    Arc,
+    Arc, Mutex, MutexGuard, PoisonError,
     atomic::{AtomicU64, Ordering},
 };
 
@@ -143,7 +143,19 @@ pub struct Entry {
     pub seed: Option<u64>,
 }
 
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Entries waiting for the writer, and whether a job to write them is queued.
+type Pending = Arc<Mutex<Vec<(Entry, rows::Payloads)>>>;
+
 /// The journal in the store.
+///
+/// Appends are batched: an entry joins a list, and only the first entry of an empty list
+/// queues a writer job, which takes the whole list when it runs. Under load one wake of
+/// the writer and one savepoint then serve every call that arrived meanwhile, instead of one
+/// each. Readers call [`Journal::flush`] first, so they still see every call answered.
 #[derive(Debug)]
 pub struct Journal {
     store: Store,
@@ -154,6 +166,7 @@ pub struct Journal {
     /// Payload bytes held (queued or stored), so the byte budget is enforced by reading the
     /// sizes only when it is exceeded.
     stored: Arc<AtomicU64>,
+    pending: Pending,
 }
 
 impl Journal {
@@ -166,6 +179,7 @@ impl Journal {
             appended: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
             stored: Arc::new(AtomicU64::new(stored)),
+            pending: Pending::default(),
         })
     }
 
@@ -177,6 +191,7 @@ impl Journal {
             response: bounded(&std::mem::take(&mut entry.response), limit),
         };
         let size = payloads.bytes();
+        self.stored.fetch_add(size, Ordering::Relaxed);
         let by_bytes =
             self.bytes.fetch_add(size, Ordering::Relaxed) + size >= self.retention.byte_interval();
         let by_count = (self.appended.fetch_add(1, Ordering::Relaxed) + 1)
@@ -185,11 +200,28 @@ impl Journal {
         if prune {
             self.bytes.store(0, Ordering::Relaxed);
         }
-        let retention = self.retention;
-        let stored = self.stored.clone();
-        stored.fetch_add(size, Ordering::Relaxed);
+        let first = {
+            let mut pending = lock(&self.pending);
+            pending.push((entry, payloads));
+            pending.len() == 1
+        };
+        if first || prune {
+            self.queue_write(prune);
+        }
+    }
+
+    /// Queues a writer job that writes every pending entry (and prunes, if asked).
+    fn queue_write(&self, prune: bool) {
+        let (pending, stored, retention) =
+            (self.pending.clone(), self.stored.clone(), self.retention);
         self.store.write_detached(move |conn| {
-            rows::insert(conn, &entry, &payloads)?;
+            let batch = std::mem::take(&mut *lock(&pending));
+            // One entry that cannot be written does not take the rest of the batch along.
+            for (entry, payloads) in &batch {
+                if let Err(e) = rows::insert(conn, entry, payloads) {
+                    tracing::warn!("journal entry {} not written: {e}", entry.request_id);
+                }
+            }
             if prune {
                 let held = stored.load(Ordering::Relaxed);
                 let gone = rows::prune(conn, retention, OffsetDateTime::now_utc(), held)?;
