@@ -14,7 +14,7 @@ use crate::{
 
 /// A data directory with registrations (some with an e-way bill, one cancelled), stopped
 /// cleanly so that everything is in the database file.
-async fn made_data_dir(registrations: usize) -> (tempfile::TempDir, PathBuf) {
+pub(super) async fn made_data_dir(registrations: usize) -> (tempfile::TempDir, PathBuf) {
     let work = tempfile::tempdir().unwrap();
     let data = work.path().join("data");
     let process = Process::with_data_dir(&data);

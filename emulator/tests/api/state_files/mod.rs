@@ -311,6 +311,7 @@ async fn export_and_import_carry_the_state_to_another_directory() {
 }
 
 mod damaged;
+mod scale;
 
 /// A clean stop leaves a record that lets the next start skip the whole-file checks; the
 /// start takes it away, so a crash during that run leaves none and the start after the crash
