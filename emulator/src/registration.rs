@@ -131,13 +131,31 @@ fn check_at(
 
 /// Generate IRN for `caller` from the decrypted request JSON. Answers only once the
 /// registration, and the e-way bill made with it in the same transaction, is durable.
+///
+/// From the claim on, the registration runs in a task of its own: a caller that goes away
+/// while the invoice is being signed (a client timeout, a closed connection) must not leave
+/// an AckNo issued and never stored. It ends stored, its answer lost, as on the real IRP.
 pub async fn generate(
     state: &AppState,
     caller: &Gstin,
     document: Value,
 ) -> Result<Registered, ApiError> {
     let now = state.clock.now();
-    let (mut invoice, accepted) = check_at(state, caller, document, now)?;
+    let (invoice, accepted) = check_at(state, caller, document, now)?;
+    let (state, caller) = (state.clone(), caller.clone());
+    tokio::spawn(async move { register(&state, &caller, invoice, accepted, now).await })
+        .await
+        .unwrap_or_else(|e| Err(internal(e)))
+}
+
+/// Claims the IRN, signs, and commits the registration (with its e-way bill, if any).
+async fn register(
+    state: &AppState,
+    caller: &Gstin,
+    mut invoice: Invoice,
+    accepted: Accepted,
+    now: OffsetDateTime,
+) -> Result<Registered, ApiError> {
     let rules = &state.settings.rules;
     let irn = Irn::derive(
         &accepted.seller,
