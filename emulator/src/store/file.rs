@@ -81,6 +81,11 @@ pub fn import(dir: &Path, input: &Path) -> Result<u32, StoreError> {
         return Err(e);
     }
     let db = dir.join(DB_FILE);
+    // A clean-stop record vouches for the file it replaces, never for the imported one.
+    let record = dir.join(super::CLEAN_FILE);
+    if record.exists() {
+        std::fs::remove_file(&record).map_err(|e| StoreError::io(&record, e))?;
+    }
     for suffix in ["-wal", "-shm"] {
         let side = dir.join(format!("{DB_FILE}{suffix}"));
         if side.exists() {
