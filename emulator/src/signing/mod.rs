@@ -9,7 +9,7 @@
 //!
 //! The two signatures of a registration are the floor of its cost: about 0.2 ms each of
 //! uninterrupted CPU. Run on an async worker, they would hold up every other connection
-//! that worker serves, so [`JwsSigner::sign_pair`] hands both to the [`pool`] of signer
+//! that worker serves, so [`JwsSigner::sign_pair`] hands both to the pool of signer
 //! threads in one job and awaits them; the workers stay free for the cheap calls.
 
 mod pool;
