@@ -350,16 +350,7 @@ async fn the_journal_of_a_run_reports_the_counts_the_run_sent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn run_reaches_an_emulator_started_with_an_admin_token_only_with_it() {
-    let settings = irp_emulator::config::Settings {
-        admin_token: Some("s3cret-admin".into()),
-        ..irp_emulator::config::Settings::default()
-    };
-    let emulator = irp_conformance::local::LocalEmulator::start_with(
-        settings,
-        irp_emulator::clock::Clock::system(),
-    )
-    .await
-    .unwrap();
+    let emulator = emulator_with_admin_token("s3cret-admin").await;
     let base = emulator.base.clone();
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().to_str().unwrap().to_owned();
@@ -451,16 +442,7 @@ fn run_works_outside_the_repository_and_fails_early_and_once() {
 /// runs, so none fails for want of the clock it would have moved.
 #[tokio::test(flavor = "multi_thread")]
 async fn run_skips_a_control_scenario_whole_where_there_is_no_control() {
-    let settings = irp_emulator::config::Settings {
-        admin_token: Some("not-for-the-harness".into()),
-        ..irp_emulator::config::Settings::default()
-    };
-    let emulator = irp_conformance::local::LocalEmulator::start_with(
-        settings,
-        irp_emulator::clock::Clock::system(),
-    )
-    .await
-    .unwrap();
+    let emulator = emulator_with_admin_token("not-for-the-harness").await;
     let dir = tempfile::tempdir().unwrap();
     let profile_path = pem_keys_profile(dir.path());
     let (base, out) = (
@@ -492,4 +474,18 @@ async fn run_skips_a_control_scenario_whole_where_there_is_no_control() {
         "every step skipped: {outcomes:?}"
     );
     emulator.stop().await;
+}
+
+/// An in-process emulator whose control namespace requires `token`.
+async fn emulator_with_admin_token(token: &str) -> irp_conformance::local::LocalEmulator {
+    let settings = irp_emulator::config::Settings {
+        admin_token: Some(token.into()),
+        ..irp_emulator::config::Settings::default()
+    };
+    irp_conformance::local::LocalEmulator::start_with(
+        settings,
+        irp_emulator::clock::Clock::system(),
+    )
+    .await
+    .unwrap()
 }
