@@ -1,0 +1,1 @@
+// IRP emulator dashboard
