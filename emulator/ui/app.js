@@ -681,7 +681,7 @@ const clock = {
     badge.className = `badge ${state.frozen ? 'warn' : 'ok'}`;
     $('#clock-speed').textContent = String(state.speed);
     const at = $('#clock-freeze').elements.at;
-    if (!at.value && document.activeElement !== at) at.value = state.now.replace(' ', 'T');
+    if (!at.value && document.activeElement !== at) at.value = state.now;
   },
 
   async refresh() {
@@ -700,7 +700,7 @@ const clock = {
   init() {
     $('#clock-freeze').addEventListener('submit', (event) => {
       event.preventDefault();
-      let at = event.target.elements.at.value.replace('T', ' ');
+      let at = event.target.elements.at.value.trim().replace('T', ' ');
       if (/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/.test(at)) at += ':00';
       if (!at) {
         setMessage($('#clock-error'), 'Pick a date and time to freeze at.');
