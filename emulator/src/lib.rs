@@ -63,6 +63,7 @@ pub mod logging;
 pub mod login;
 pub mod masters;
 pub mod probe;
+pub mod qr;
 pub mod ratelimit;
 pub mod registration;
 pub mod registry;

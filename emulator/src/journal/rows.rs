@@ -21,6 +21,8 @@ pub struct Filter {
     pub status: Option<u8>,
     /// Only this request id.
     pub request_id: Option<String>,
+    /// Only entries whose answer carried this error code.
+    pub error_code: Option<String>,
     /// At most this many entries; without `since`/`after_id`, the newest ones.
     pub limit: Option<u32>,
 }
@@ -156,6 +158,13 @@ pub(super) fn query(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry
     }
     if let Some(id) = &f.request_id {
         add("request_id = ?", Box::new(id.clone()));
+    }
+    if let Some(code) = &f.error_code {
+        // `error_codes` is comma-separated: match whole codes only (2150, not 21500).
+        add(
+            "instr(',' || error_codes || ',', ',' || ? || ',') > 0",
+            Box::new(code.trim().to_owned()),
+        );
     }
     let filter = if clauses.is_empty() {
         String::new()

@@ -20,6 +20,7 @@
 
 #[cfg(feature = "samples")]
 mod fill;
+mod listing;
 mod record;
 mod rows;
 
@@ -32,6 +33,7 @@ use time::OffsetDateTime;
 
 #[cfg(feature = "samples")]
 pub use self::fill::fill;
+pub use self::listing::Summary;
 pub use self::record::{EwayBill, IrnRecord, IrnStatus, Signed};
 use crate::{
     invoice::{AckNo, CancelReason, EwbNo, Invoice},
@@ -204,6 +206,18 @@ impl Registry {
     /// The canonical invoice of a committed registration.
     pub fn invoice(&self, irn: &Irn) -> Result<Option<Invoice>, StoreError> {
         self.store.read(|conn| rows::invoice(conn, irn))
+    }
+
+    /// The newest `limit` registrations, or those matching `search` (an IRN prefix, a
+    /// supplier or recipient GSTIN, part of a document number), newest first.
+    pub fn summaries(&self, search: Option<&str>, limit: u32) -> Result<Vec<Summary>, StoreError> {
+        self.store
+            .read(|conn| listing::summaries(conn, search, limit))
+    }
+
+    /// The summary of one registration.
+    pub fn summary(&self, irn: &Irn) -> Result<Option<Summary>, StoreError> {
+        self.store.read(|conn| listing::summary(conn, irn.as_str()))
     }
 
     /// Cancels an active IRN without an active e-way bill; `false` if it no longer is one.

@@ -24,7 +24,10 @@ fn time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<OffsetDateTime> {
     from_nanos(row.get(column)?).map_err(|e| bad(column, e))
 }
 
-fn optional_time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<Option<OffsetDateTime>> {
+pub(super) fn optional_time_at(
+    row: &Row<'_>,
+    column: usize,
+) -> rusqlite::Result<Option<OffsetDateTime>> {
     match row.get::<_, Option<i64>>(column)? {
         None => Ok(None),
         Some(_) => time_at(row, column).map(Some),
@@ -42,7 +45,7 @@ fn as_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-fn as_u64(row: &Row<'_>, column: usize) -> rusqlite::Result<u64> {
+pub(super) fn as_u64(row: &Row<'_>, column: usize) -> rusqlite::Result<u64> {
     let n: i64 = row.get(column)?;
     u64::try_from(n).map_err(|e| bad(column, e))
 }

@@ -1,13 +1,15 @@
 //! The control namespace `/__emulator__/`: not part of the IRP.
 //!
 //! Health, everything a client needs to be configured (`sandbox`), run-time taxpayers,
-//! reset, the clock, fault rules, rate limits, and the journal (`journal.rs`).
+//! reset, the clock, fault rules, rate limits, the journal (`journal.rs`), and the
+//! dashboard (`ui.rs`) with the views only it needs (`dashboard.rs`).
 //!
 //! `health` answers every caller: container health checks and CI service waits reach it from
 //! outside loopback, and it holds nothing secret (version, profile, the virtual clock, the
 //! fault seed that the emulator prints at start anyway, and whether the caller may use the
 //! rest). Everything else is open only to loopback callers unless an admin token is
-//! configured, in which case every caller must present it as `Authorization: Bearer <token>`:
+//! configured, in which case every caller must present it as `Authorization: Bearer <token>`
+//! (or the dashboard's login cookie, which holds its digest):
 //! `sandbox` hands out passwords and client secrets, and the rest changes state.
 
 use std::net::SocketAddr;
@@ -38,7 +40,10 @@ use crate::{
 pub(super) fn router(state: AppState) -> Router<AppState> {
     let guarded = Router::new()
         .route("/sandbox", get(sandbox))
-        .route("/taxpayers", post(upsert_taxpayer))
+        .route(
+            "/taxpayers",
+            get(super::dashboard::taxpayers).post(upsert_taxpayer),
+        )
         .route("/reset", post(reset))
         .route("/clock", get(clock).post(set_clock))
         .route("/faults", get(faults).post(add_fault).delete(clear_faults))
@@ -51,29 +56,66 @@ pub(super) fn router(state: AppState) -> Router<AppState> {
         )
         .route("/rate-limits/{id}", delete(remove_rate_limit))
         .merge(super::journal::router())
+        .merge(super::dashboard::router())
         .layer(middleware::from_fn_with_state(state, guard));
-    Router::new().route("/health", get(health)).merge(guarded)
+    Router::new()
+        .route("/health", get(health))
+        .merge(super::ui::router())
+        .merge(guarded)
+}
+
+/// Whether a caller may use the guarded paths, and if not, what would let it in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Access {
+    /// Yes.
+    Allowed,
+    /// Not without the admin token (as a bearer header or the dashboard's login cookie).
+    TokenNeeded,
+    /// Not from outside loopback (no admin token is configured).
+    LoopbackOnly,
+}
+
+/// Compares two secrets in constant time.
+pub(super) fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(given, expected).is_ok()
+}
+
+pub(super) fn access(state: &AppState, request: &Request) -> Access {
+    let header_text = |name| request.headers().get(name).and_then(|v| v.to_str().ok());
+    match &state.settings.admin_token {
+        Some(token) => {
+            let by_header = header_text(header::AUTHORIZATION)
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|given| same_secret(given.as_bytes(), token.as_bytes()));
+            let by_cookie = || {
+                header_text(header::COOKIE)
+                    .and_then(super::ui::cookie_in)
+                    .is_some_and(|given| {
+                        same_secret(given.as_bytes(), super::ui::cookie_value(token).as_bytes())
+                    })
+            };
+            if by_header || by_cookie() {
+                Access::Allowed
+            } else {
+                Access::TokenNeeded
+            }
+        }
+        None => {
+            let loopback = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback());
+            if loopback {
+                Access::Allowed
+            } else {
+                Access::LoopbackOnly
+            }
+        }
+    }
 }
 
 fn allowed(state: &AppState, request: &Request) -> bool {
-    match &state.settings.admin_token {
-        Some(token) => request
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| {
-                aws_lc_rs::constant_time::verify_slices_are_equal(
-                    given.as_bytes(),
-                    token.as_bytes(),
-                )
-                .is_ok()
-            }),
-        None => request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .is_some_and(|ConnectInfo(peer)| peer.ip().to_canonical().is_loopback()),
-    }
+    access(state, request) == Access::Allowed
 }
 
 async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {

@@ -29,7 +29,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// The query string: `since` (RFC 3339, or `yyyy-MM-dd HH:mm:ss` IST; wall time), `after_id`,
-/// `api` (e.g. `generate_irn`), `gstin`, `status` (1/0), `request_id`, `limit`.
+/// `api` (e.g. `generate_irn`), `gstin`, `status` (1/0), `request_id`, `error_code`, `limit`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JournalQuery {
@@ -39,6 +39,7 @@ struct JournalQuery {
     gstin: Option<String>,
     status: Option<u8>,
     request_id: Option<String>,
+    error_code: Option<String>,
     limit: Option<u32>,
 }
 
@@ -72,6 +73,7 @@ impl JournalQuery {
             gstin: self.gstin,
             status: self.status,
             request_id: self.request_id,
+            error_code: self.error_code,
             limit: self.limit,
         })
     }

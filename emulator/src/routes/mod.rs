@@ -3,11 +3,13 @@
 
 mod admin;
 mod auth;
+mod dashboard;
 mod ewaybill;
 mod invoice;
 mod journal;
 mod master;
 mod path;
+mod ui;
 
 use axum::{
     Router,

@@ -3,10 +3,9 @@
 
 use std::net::SocketAddr;
 
-use axum::{body::Body, extract::ConnectInfo, http::Request};
+use axum::{body::Body, http::Request};
 use irp_emulator::{config::Settings, state::AppState};
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 use crate::helpers::*;
 
@@ -189,8 +188,11 @@ async fn clock_can_be_frozen_and_moved() {
 }
 
 /// Every path of the control namespace but `health`, with a method it answers.
-const GUARDED: [(&str, &str); 8] = [
+const GUARDED: [(&str, &str); 11] = [
     ("GET", "/__emulator__/sandbox"),
+    ("GET", "/__emulator__/registrations"),
+    ("GET", "/__emulator__/taxpayers"),
+    ("GET", "/__emulator__/error-codes"),
     ("GET", "/__emulator__/clock"),
     ("GET", "/__emulator__/faults"),
     ("GET", "/__emulator__/rate-limits"),
@@ -212,23 +214,16 @@ async fn from_peer(
     if let Some(token) = bearer {
         request = request.header("authorization", format!("Bearer {token}"));
     }
-    let mut request = request.body(Body::empty()).unwrap();
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from((peer, 5000))));
-    let response = irp_emulator::app(state.clone())
-        .oneshot(request)
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let bytes = http_body_util::BodyExt::collect(response.into_body())
-        .await
-        .unwrap()
-        .to_bytes();
+    let raw = oneshot_from(
+        state,
+        request.body(Body::empty()).unwrap(),
+        SocketAddr::from((peer, 5000)),
+    )
+    .await;
     // The JSON Lines export is not one JSON document; only its status matters here.
     (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        raw.status.as_u16(),
+        serde_json::from_slice(&raw.bytes).unwrap_or(Value::Null),
     )
 }
 

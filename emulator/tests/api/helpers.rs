@@ -69,12 +69,13 @@ impl Answer {
     }
 }
 
-/// An answer as received: status, headers and the body as text (JSON or not).
+/// An answer as received: status, headers and the body as text (JSON or not) and bytes.
 #[derive(Debug)]
 pub(crate) struct Raw {
     pub(crate) status: StatusCode,
     pub(crate) headers: axum::http::HeaderMap,
     pub(crate) text: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 impl Raw {
@@ -82,13 +83,22 @@ impl Raw {
     pub(crate) fn json(&self) -> Value {
         serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
+
+    /// A header's value, or "" without it.
+    pub(crate) fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .map_or("", |v| v.to_str().unwrap_or(""))
+    }
 }
 
-/// Sends a request through the router (no socket), as a loopback caller; the answer raw.
-pub(crate) async fn oneshot_raw(state: &AppState, mut request: Request<Body>) -> Raw {
-    request
-        .extensions_mut()
-        .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
+/// Sends a request through the router (no socket), as a caller at `peer`; the answer raw.
+pub(crate) async fn oneshot_from(
+    state: &AppState,
+    mut request: Request<Body>,
+    peer: SocketAddr,
+) -> Raw {
+    request.extensions_mut().insert(ConnectInfo(peer));
     let response = irp_emulator::app(state.clone())
         .oneshot(request)
         .await
@@ -100,7 +110,13 @@ pub(crate) async fn oneshot_raw(state: &AppState, mut request: Request<Body>) ->
         status,
         headers,
         text: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
     }
+}
+
+/// Sends a request through the router (no socket), as a loopback caller; the answer raw.
+pub(crate) async fn oneshot_raw(state: &AppState, request: Request<Body>) -> Raw {
+    oneshot_from(state, request, SocketAddr::from(([127, 0, 0, 1], 40000))).await
 }
 
 /// Sends a request through the router (no socket), as a loopback caller; the answer JSON.

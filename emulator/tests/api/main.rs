@@ -24,6 +24,8 @@
 //! - `golden`: the signed invoice and QR bytes of fixed invoices, against a checked-in file.
 //! - `master`: the GSTIN APIs.
 //! - `admin`: the `/__emulator__/` control namespace and its guard.
+//! - `dashboard`: the dashboard's paths: registrations listed and decoded, QR images decoded
+//!   back to the `SignedQRCode`, taxpayers, error messages, the page and its login.
 //! - `clock`: the windows (cancel, retrieval, AckDt) following a clock advanced or run
 //!   through the control API.
 //! - `faults`: fault rules: each action and phase (connection-level ones on a socket),
@@ -58,6 +60,7 @@ mod admin;
 mod auth;
 mod clock;
 mod container;
+mod dashboard;
 mod durability;
 mod ewaybill;
 mod examples;
