@@ -112,6 +112,7 @@ export async function openPage(browser, problems) {
 export async function screenshot(page, name) {
   if (process.env.UI_SCREENSHOTS === '0') return null;
   const path = join(REPO, 'docs', 'screenshots', `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   const png = await page.screenshot({ fullPage: false });
   try {
     mkdirSync(dirname(path), { recursive: true });

@@ -308,7 +308,7 @@ const journal = {
     const tr = h('tr', {
       class: `entry ${e.status === 0 || e.http_status >= 400 ? 'failed' : ''}`,
       tabindex: 0,
-      'aria-expanded': 'false',
+      'aria-expanded': this.expanded.has(e.id) ? 'true' : 'false',
       'aria-label': `Entry ${e.id}: ${e.api} HTTP ${e.http_status}${e.status === null || e.status === undefined ? '' : `, Status ${e.status}`}${e.fault ? `, fault ${e.fault}` : ''}. Enter to open.`,
       testid: 'journal-row',
       dataset: { id: e.id, api: e.api, nav: '' },
@@ -577,7 +577,7 @@ const taxpayers = {
       h('td', {}, t.EinvoiceEnabled === false ? h('span', { class: 'badge err' }, '✗ no') : h('span', { class: 'badge ok' }, '✓ yes')),
       h('td', { class: 'num mono' }, String(t.AatoCrore ?? '')),
       h('td', { class: 'mono small' }, (t.Users ?? []).join(', ')),
-      h('td', {}, h('button', { type: 'button', class: 'ghost', 'aria-label': `Edit ${t.Gstin}`, onclick: () => this.edit(t) }, 'Edit')))));
+      h('td', {}, h('button', { type: 'button', class: 'ghost small', 'aria-label': `Edit ${t.Gstin}`, onclick: () => this.edit(t) }, 'Edit')))));
   },
 
   edit(t) {
