@@ -157,6 +157,14 @@ describe('dashboard', () => {
     await page.waitForFunction((want) => document.querySelector('[data-testid="reg-detail-irn"]')?.textContent === want, irn);
     await page.waitForFunction(() => document.querySelector('[data-testid="reg-qr-img"]')?.naturalWidth > 0);
     assert.equal(await byTestId('reg-signed-qr').textContent(), signedQr, 'the page shows the raw JWS');
+    // The search finds it by document number, and only it.
+    await byTestId('reg-search').fill(generated.docNo);
+    await page.waitForFunction((want) => {
+      const rows = [...document.querySelectorAll('[data-testid="reg-row"]')];
+      return rows.length === 1 && rows[0].dataset.irn === want;
+    }, irn);
+    await byTestId('reg-search').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="reg-row"]').length === 2);
     await screenshot(page, 'registrations');
     const img = byTestId('reg-qr-img');
     await img.evaluate((el) => {

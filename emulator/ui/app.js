@@ -708,8 +708,11 @@ const clock = {
       }
       this.change({ freeze_at: at });
     });
-    $('#clock-freeze-now').addEventListener('click', () => {
-      if (this.state) this.change({ freeze_at: this.state.now });
+    $('#clock-freeze-now').addEventListener('click', async () => {
+      // The emulator's now, not the last second shown: the freeze is at the current time.
+      const r = await this.refresh();
+      if (r.ok) this.change({ freeze_at: r.body.now });
+      else setMessage($('#clock-error'), `Clock: ${r.message}`);
     });
     $('#clock-advance').addEventListener('submit', (event) => {
       event.preventDefault();
