@@ -687,6 +687,10 @@ const clock = {
   async refresh() {
     const r = await call('GET', '/clock');
     if (r.ok) this.show(r.body);
+    // The header clock polls every second: it is also what notices the emulator going away.
+    const banner = $('#banner');
+    if (r.status === 0) showBanner(r.message);
+    else if (banner.textContent.startsWith('The emulator cannot be reached')) showBanner('');
     return r;
   },
 
