@@ -229,6 +229,38 @@ describe('dashboard', () => {
     await page.locator('[data-testid="limit-row"] [data-testid="limit-delete"]').click();
     await page.locator('[data-testid="limit-row"]').waitFor({ state: 'detached' });
     assert.deepEqual((await control(emulator.url, 'GET', '/rate-limits')).body.rate_limits, []);
+
+    // A table pasted from a faults file is read as well as JSON.
+    await byTestId('fault-rule').fill('[[fault]]\nname = "from-toml"   # pasted\nmatch = { api = "get_irn" }\nphase = "before"\naction = { type = "latency", ms = 10 }\n');
+    await byTestId('fault-add').click();
+    await page.locator('[data-testid="fault-row"]', { hasText: 'from-toml' }).waitFor();
+    const [pasted] = (await control(emulator.url, 'GET', '/faults')).body.faults;
+    assert.deepEqual([pasted.name, pasted.match, pasted.action], ['from-toml', { api: 'get_irn' }, { type: 'latency', ms: 10 }]);
+    await page.getByRole('button', { name: 'Remove all faults' }).click();
+    await page.locator('[data-testid="fault-row"]').waitFor({ state: 'detached' });
+    assert.deepEqual((await control(emulator.url, 'GET', '/faults')).body.faults, []);
+    noProblems();
+  });
+
+  test('every fault and rate-limit preset the page offers is a rule the emulator accepts', async () => {
+    await visit('#faults');
+    for (const [kind, list] of [['fault', 'faults'], ['limit', 'rate_limits']]) {
+      const presets = page.locator(`[data-${kind}-preset]`);
+      const count = await presets.count();
+      assert.ok(count >= 2, `${kind} presets are offered`);
+      for (let i = 0; i < count; i += 1) {
+        await presets.nth(i).click();
+        await byTestId(`${kind}-add`).click();
+        await page.waitForFunction(([k, n]) => document.querySelectorAll(`[data-testid="${k}-row"]`).length === n
+          || !document.querySelector(`[data-testid="${k}-form-error"]`).hidden, [kind, i + 1]);
+        assert.equal(await byTestId(`${kind}-form-error`).isHidden(), true, `preset ${i + 1} of the ${kind}s is accepted`);
+      }
+      const path = kind === 'fault' ? '/faults' : '/rate-limits';
+      assert.equal((await control(emulator.url, 'GET', path)).body[list].length, count);
+      await page.getByRole('button', { name: kind === 'fault' ? 'Remove all faults' : 'Remove all rate limits' }).click();
+      await page.locator(`[data-testid="${kind}-row"]`).first().waitFor({ state: 'detached' });
+      assert.deepEqual((await control(emulator.url, 'GET', path)).body[list], []);
+    }
     noProblems();
   });
 

@@ -774,6 +774,84 @@ function describeAction(action) {
   return [type, ...args].join(' ');
 }
 
+/**
+ * Reads a rule written as JSON, or as one table of the `--faults` TOML file (`[[fault]]` or
+ * `[[rate_limit]]` header optional; `key = value` lines; strings, numbers, booleans, arrays
+ * and inline tables; `#` comments), so a rule can be pasted from either.
+ */
+function parseRule(text) {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return JSON.parse(trimmed);
+  let at = 0;
+  let src = '';
+  const fail = (what) => {
+    throw new Error(`${what} at “${src.slice(at, at + 20)}”`);
+  };
+  const space = () => {
+    while (at < src.length && /[ \t]/.test(src[at])) at += 1;
+  };
+  const key = () => {
+    space();
+    if (src[at] === '"') return value();
+    const m = /^[A-Za-z0-9_-]+/.exec(src.slice(at));
+    if (!m) fail('expected a key');
+    at += m[0].length;
+    return m[0];
+  };
+  const value = () => {
+    space();
+    const rest = src.slice(at);
+    if (rest[0] === '"' || rest[0] === "'") {
+      const m = rest[0] === '"' ? /^"((?:[^"\\]|\\.)*)"/.exec(rest) : /^'([^']*)'/.exec(rest);
+      if (!m) fail('unterminated string');
+      at += m[0].length;
+      return rest[0] === '"' ? JSON.parse(`"${m[1]}"`) : m[1];
+    }
+    if (rest[0] === '{' || rest[0] === '[') {
+      const table = rest[0] === '{';
+      const out = table ? {} : [];
+      at += 1;
+      for (;;) {
+        space();
+        if (src[at] === (table ? '}' : ']')) {
+          at += 1;
+          return out;
+        }
+        if (table) {
+          const k = key();
+          space();
+          if (src[at] !== '=') fail('expected =');
+          at += 1;
+          out[k] = value();
+        } else {
+          out.push(value());
+        }
+        space();
+        if (src[at] === ',') at += 1;
+        else if (src[at] !== (table ? '}' : ']')) fail(`expected , or ${table ? '}' : ']'}`);
+      }
+    }
+    const m = /^(true|false|[+-]?\d[\d_]*(\.\d+)?([eE][+-]?\d+)?)/.exec(rest);
+    if (!m) fail('expected a value');
+    at += m[0].length;
+    return m[1] === 'true' ? true : m[1] === 'false' ? false : Number(m[1].replaceAll('_', ''));
+  };
+  const rule = {};
+  for (const raw of trimmed.split('\n')) {
+    src = raw.replace(/(^|\s)#[^"']*$/, '').trim();
+    at = 0;
+    if (!src || /^\[\[?[A-Za-z_]+\]\]?$/.test(src)) continue;
+    const k = key();
+    space();
+    if (src[at] !== '=') fail('expected =');
+    at += 1;
+    rule[k] = value();
+    space();
+    if (at < src.length) fail('unexpected text');
+  }
+  return rule;
+}
+
 const faults = {
   timer: null,
 
@@ -817,9 +895,9 @@ const faults = {
     setMessage(errorEl, '');
     let rule;
     try {
-      rule = JSON.parse(form.elements.rule.value);
+      rule = parseRule(form.elements.rule.value);
     } catch (e) {
-      setMessage(errorEl, `Not JSON: ${e.message}`);
+      setMessage(errorEl, `Not a rule in JSON or TOML: ${e.message}`);
       form.elements.rule.focus();
       return;
     }
