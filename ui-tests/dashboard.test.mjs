@@ -282,6 +282,8 @@ describe('dashboard', () => {
     await page.waitForFunction((want) => document.querySelector('[data-testid="clock-now"]').textContent === want, later);
     assert.equal((await control(emulator.url, 'GET', '/clock')).body.now, later);
     assert.equal((await control(emulator.url, 'GET', '/health')).body.now, later);
+    assert.match(await byTestId('clock-offset').textContent(), /^\+1 d 0(0:59|1:00):\d\d from the wall clock$/);
+    assert.equal(await byTestId('clock-freeze-at').inputValue(), later, 'the freeze field follows the clock');
 
     await client.auth(); // the token died with the 25 hours
     const cancel = await client.cancel(irn);
@@ -307,6 +309,16 @@ describe('dashboard', () => {
     await page.locator('[data-testid="journal-fault"]').first().waitFor();
     assert.equal(await page.locator('[data-testid="journal-row"]').first().getAttribute('aria-expanded'), 'true');
     await screenshot(page, 'journal');
+
+    // Reset from the page: running again, at wall time, speed 1.
+    await visit('#clock');
+    await byTestId('clock-reset').click();
+    await page.waitForFunction(() => /running/.test(document.querySelector('[data-testid="clock-state"]').textContent));
+    const reset = (await control(emulator.url, 'GET', '/clock')).body;
+    assert.equal(reset.frozen, false);
+    assert.equal(reset.speed, 1);
+    const drift = Math.abs(new Date(`${reset.now.replace(' ', 'T')}+05:30`).getTime() - Date.now());
+    assert.ok(drift < 5000, `the clock is back at wall time (${drift} ms off)`);
     noProblems();
   });
 

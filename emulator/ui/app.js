@@ -663,6 +663,20 @@ function isoFromNic(text) {
   return m ? `${m[3]}-${m[2]}-${m[1]}` : '';
 }
 
+/** How far the virtual clock (`yyyy-MM-dd HH:mm:ss`, IST) is from the wall clock: `+1 d 01:00:00`. */
+function offsetText(now) {
+  const virtual = new Date(`${now.replace(' ', 'T')}+05:30`).getTime();
+  if (Number.isNaN(virtual)) return '';
+  let seconds = Math.round((virtual - Date.now()) / 1000);
+  if (Math.abs(seconds) <= 1) return 'same as the wall clock';
+  const sign = seconds < 0 ? '−' : '+';
+  seconds = Math.abs(seconds);
+  const days = Math.floor(seconds / 86400);
+  const pad = (n) => String(n).padStart(2, '0');
+  const hms = `${pad(Math.floor((seconds % 86400) / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
+  return `${sign}${days ? `${days} d ` : ''}${hms} from the wall clock`;
+}
+
 // --- Clock ----------------------------------------------------------------------------------------
 
 const clock = {
@@ -680,6 +694,7 @@ const clock = {
     badge.textContent = running;
     badge.className = `badge ${state.frozen ? 'warn' : 'ok'}`;
     $('#clock-speed').textContent = String(state.speed);
+    $('#clock-offset').textContent = offsetText(state.now);
     const at = $('#clock-freeze').elements.at;
     if (!at.value && document.activeElement !== at) at.value = state.now;
   },
@@ -697,7 +712,11 @@ const clock = {
   async change(body) {
     const r = await call('POST', '/clock', body);
     setMessage($('#clock-error'), r.ok ? '' : `Clock: ${r.message}`);
-    if (r.ok) this.show(r.body);
+    if (r.ok) {
+      const at = $('#clock-freeze').elements.at;
+      if (document.activeElement !== at) at.value = r.body.now;
+      this.show(r.body);
+    }
     return r;
   },
 
@@ -734,6 +753,10 @@ const clock = {
       this.change({ speed: Number(event.target.elements.speed.value) });
     });
     $('#clock-resume').addEventListener('click', () => this.change({ resume: true }));
+    $$('[data-speed]').forEach((b) => b.addEventListener('click', () => {
+      $('#clock-speed-form').elements.speed.value = b.dataset.speed;
+      this.change({ speed: Number(b.dataset.speed) });
+    }));
     $('#clock-reset').addEventListener('click', () => {
       $('#clock-freeze').elements.at.value = '';
       this.change({ reset: true });
