@@ -176,6 +176,12 @@ describe('dashboard', () => {
     // The copy button puts the JWS on the clipboard.
     await byTestId('copy-reg-signed-qr').click();
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), signedQr);
+
+    // Cancelled by a client, the open registration shows it within a poll.
+    const cancelled = await client.cancel(irn);
+    assert.equal(cancelled.status, 1, cancelled.text);
+    await page.locator('[data-testid="reg-detail"] h2', { hasText: 'CNL' }).waitFor();
+    assert.match(await byTestId('reg-detail-cancelled').textContent(), /reason 2 “Data entry mistake”/);
     noProblems();
   });
 

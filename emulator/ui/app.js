@@ -419,8 +419,12 @@ const journal = {
 
 // --- Registrations ----------------------------------------------------------------------------
 
+/** What of a registration can change after it is made. */
+const stateOf = (reg) => JSON.stringify([reg.status, reg.cancelled_at, reg.ewb_no, reg.ewb_status, reg.ewb_valid_till]);
+
 const registrations = {
   selected: null,
+  shown: null, // stateOf the registration on show
   timer: null,
   list: [],
 
@@ -438,6 +442,9 @@ const registrations = {
     setMessage($('#reg-error'), '');
     this.list = r.body.registrations ?? [];
     this.render();
+    // The open registration changed (cancelled, its e-way bill moved on): show it afresh.
+    const open = this.list.find((reg) => reg.irn === this.selected);
+    if (open && this.shown && this.shown !== stateOf(open)) this.open(open.irn);
   },
 
   render() {
@@ -475,6 +482,7 @@ const registrations = {
 
   async open(irn) {
     this.selected = irn;
+    this.shown = null;
     if (location.hash !== `#registrations/${irn}`) history.replaceState(null, '', `#registrations/${irn}`);
     $$('#reg-body tr').forEach((tr) => {
       tr.classList.toggle('selected', tr.dataset.irn === irn);
@@ -491,6 +499,7 @@ const registrations = {
         : `Registration ${irn}: ${r.message}`));
       return;
     }
+    this.shown = stateOf(r.body);
     detail.replaceChildren(this.detail(r.body));
   },
 
