@@ -575,7 +575,13 @@ mod tests {
             named_irp("NIC2=http://127.0.0.1:8081 "),
             Ok(("nic2".to_owned(), "http://127.0.0.1:8081".to_owned()))
         );
-        for bad in ["nic2", "=http://x", "nic 2=http://x", "nic2=", "n/2=http://x"] {
+        for bad in [
+            "nic2",
+            "=http://x",
+            "nic 2=http://x",
+            "nic2=",
+            "n/2=http://x",
+        ] {
             assert!(named_irp(bad).is_err(), "{bad}");
         }
     }

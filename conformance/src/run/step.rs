@@ -231,9 +231,53 @@ impl Runner {
                     .call_retrying(&mut session, &login, &endpoint, body.as_ref(), &policy)
                     .await;
                 self.sessions.insert((self.at, step.role.clone()), session);
-                Ok(answer?)
+                let failed = answer
+                    .as_ref()
+                    .map_or(true, |a| irp_client::transient_status(a.http_status));
+                match (&step.failover, failed) {
+                    (Some(to), true) => {
+                        let call = Carried {
+                            role: &step.role,
+                            party: &party,
+                            login: &login,
+                            endpoint: &endpoint,
+                            body: body.as_ref(),
+                            policy: &policy,
+                        };
+                        self.fail_over(to, call).await
+                    }
+                    _ => Ok(answer?),
+                }
             }
         }
+    }
+
+    /// Sends `call` again at IRP `to` after it failed at the current one: logs in there and
+    /// reconciles a 2150 through the `irp` header (`Client::call_after_failover`).
+    async fn fail_over(&mut self, to: &str, call: Carried<'_>) -> Result<Answer, Stop> {
+        let from = self.peer().name.to_ascii_uppercase();
+        let to_index = self
+            .peers
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(to.trim()))
+            .ok_or_else(|| Stop::Skip(format!("the run has no IRP `{to}` to fail over to")))?;
+        self.at = to_index;
+        let mut session = self.session(call.role, call.party).await?;
+        let answer = self
+            .peer()
+            .client
+            .call_after_failover(
+                &mut session,
+                call.login,
+                call.endpoint,
+                call.body,
+                call.policy,
+                &from,
+            )
+            .await;
+        self.sessions
+            .insert((self.at, call.role.to_owned()), session);
+        Ok(answer?)
     }
 
     fn params(&self, step: &Step, vars: &Vars<'_>) -> Result<Params, Stop> {
@@ -362,6 +406,16 @@ fn apply(target: &mut Value, path: &str, value: Option<Value>) -> Result<(), Str
         _ => return Err(format!("patch {path}: parent is not an object or array")),
     }
     Ok(())
+}
+
+/// A call to carry to another IRP.
+struct Carried<'a> {
+    role: &'a str,
+    party: &'a crate::profile::Party,
+    login: &'a irp_client::Login,
+    endpoint: &'a irp_client::Endpoint,
+    body: Option<&'a Value>,
+    policy: &'a RetryPolicy,
 }
 
 #[cfg(test)]
