@@ -35,4 +35,6 @@ pub use self::error::ClientError;
 pub use self::jws::Verifier;
 pub use self::request::{HeaderOverrides, Outgoing};
 pub use self::session::{Caller, Login, Session};
-pub use self::transport::{Client, Portal, RetryPolicy, http_builder, tls_config};
+pub use self::transport::{
+    Client, Portal, RetryPolicy, http_builder, tls_config, transient_status,
+};

@@ -21,7 +21,7 @@ use crate::{
     profile::Profile,
     progress::Console,
     report::{Header, Report, folder},
-    run::{DocNumbers, Runner},
+    run::{DocNumbers, Peer, Runner},
     scenario::{self, Loaded},
     target::{IST, Target},
 };
@@ -61,8 +61,13 @@ struct RunArgs {
     /// Base URL of the IRP; default: the profile's `base_url`, else an emulator started
     /// in-process on a free port. The report of the emulator (its `/__emulator__/health`
     /// answers `status: ok`) or of any target on this machine is marked a rehearsal.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "irp")]
     target: Option<String>,
+    /// An IRP of a run that reaches several, as `NAME=URL` (`nic1=https://…`); repeat it for
+    /// each. The first is the default of steps that name no IRP (`"irp"` in a step). Each
+    /// is resolved as `--target` is, with the same profile.
+    #[arg(long, value_name = "NAME=URL", value_parser = named_irp)]
+    irp: Vec<(String, String)>,
     /// Profile (TOML): credentials, roles, keys, report header. Default: the built-in
     /// emulator profile.
     #[arg(long)]
@@ -334,7 +339,13 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     let started = OffsetDateTime::now_utc();
     let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
     folder::check_writable(&out)?;
-    let (base, local) = match args.target.clone().or_else(|| profile.base_url.clone()) {
+    let first_irp = args.irp.first().cloned();
+    let given = first_irp
+        .as_ref()
+        .map(|(_, url)| url.clone())
+        .or_else(|| args.target.clone())
+        .or_else(|| profile.base_url.clone());
+    let (base, local) = match given {
         Some(base) => (base, None),
         None => {
             let local = LocalEmulator::start().await?;
@@ -342,7 +353,25 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         }
     };
     let target = Target::resolve(&profile, &base).await?;
-    let client = target.client(Duration::from_secs(profile.timeout_seconds))?;
+    let timeout = Duration::from_secs(profile.timeout_seconds);
+    let client = target.client(timeout)?;
+    let mut others = Vec::new();
+    for (name, url) in args.irp.iter().skip(1) {
+        let target = Target::resolve(&profile, url).await?;
+        let client = target.client(timeout)?;
+        others.push(Peer {
+            name: name.clone(),
+            target,
+            client,
+        });
+    }
+    let first_name = first_irp.map(|(name, _)| name).unwrap_or_default();
+    let base = if args.irp.is_empty() {
+        base
+    } else {
+        let named: Vec<String> = args.irp.iter().map(|(n, u)| format!("{n}={u}")).collect();
+        named.join(", ")
+    };
     let unix = u64::try_from(started.unix_timestamp()).unwrap_or_default();
     let mut runner = Runner::new(
         target.clone(),
@@ -354,6 +383,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     // A scenario that needs the control namespace (moving the clock, setting faults) means
     // nothing without it: on any other target it is skipped whole, not step by step.
     .skip_whole_scenarios()
+    .with_irps(&first_name, others)
     .with_retry(RetryPolicy {
         max_attempts: args.max_attempts,
         ..RetryPolicy::default()
@@ -511,4 +541,48 @@ fn finish(report: &Report, out: &std::path::Path, minimums: bool) -> anyhow::Res
     } else {
         report.failures().next().is_none()
     })
+}
+
+/// `NAME=URL` of `--irp`.
+fn named_irp(text: &str) -> Result<(String, String), String> {
+    let (name, url) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=URL, got {text:?}"))?;
+    let name = name.trim();
+    let valid = !name.is_empty()
+        && name.len() <= 32
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(format!(
+            "IRP name {name:?}: 1 to 32 letters, digits, - or _"
+        ));
+    }
+    if url.trim().is_empty() {
+        return Err(format!("no URL for IRP {name}"));
+    }
+    Ok((name.to_ascii_lowercase(), url.trim().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::named_irp;
+
+    #[test]
+    fn irps_are_named_name_equals_url() {
+        assert_eq!(
+            named_irp("NIC2=http://127.0.0.1:8081 "),
+            Ok(("nic2".to_owned(), "http://127.0.0.1:8081".to_owned()))
+        );
+        for bad in [
+            "nic2",
+            "=http://x",
+            "nic 2=http://x",
+            "nic2=",
+            "n/2=http://x",
+        ] {
+            assert!(named_irp(bad).is_err(), "{bad}");
+        }
+    }
 }

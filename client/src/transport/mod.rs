@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 use rsa::RsaPublicKey;
 use serde_json::{Value, json};
 
-pub use self::retry::RetryPolicy;
-use self::retry::{Attempt, transient_status};
+use self::retry::Attempt;
+pub use self::retry::{RetryPolicy, transient_status};
 pub use self::tls::{http_builder, tls_config};
 use crate::{
     Answer, Caller, ClientError, Endpoint, HeaderOverrides, Login, Outgoing, Session, answer,

@@ -15,6 +15,11 @@
 //!   another number: the IRN was committed and its answer lost. The original is read
 //!   through the DUPIRN block's IRN (Get IRN) or, without it, through Get IRN by document,
 //!   and that answer is returned.
+//! - **A call carried to another IRP after failing at one** ([`Client::call_after_failover`])
+//!   treats a 2150 the same way from its first send: the first IRP may have registered the
+//!   document before it stopped answering. The original is read at the second IRP through
+//!   the `irp` header naming the IRP that holds it (NIC-1/NIC-2 "criss-cross"): the
+//!   `RegIrp` of the duplicate's details, else the IRP the call came from.
 //! - At most `max_attempts` sends; then the last answer or error is returned.
 //! - Every send of one call carries the same `requestid` header.
 
@@ -86,7 +91,7 @@ pub(super) enum Attempt {
 }
 
 /// HTTP statuses a gateway or an overloaded IRP answers, worth a retry.
-pub(super) fn transient_status(status: u16) -> bool {
+pub fn transient_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 500 | 502 | 503 | 504)
 }
 
@@ -103,7 +108,39 @@ impl Client {
         payload: Option<&Value>,
         policy: &RetryPolicy,
     ) -> Result<Answer, ClientError> {
-        let mut retries: Vec<String> = Vec::new();
+        self.retrying(session, login, endpoint, payload, policy, None)
+            .await
+    }
+
+    /// As [`call_retrying`](Self::call_retrying), at this client's IRP, for a call that
+    /// failed at the IRP the `irp` header calls `from` (`NIC1`): a 2150 is reconciled from
+    /// the first send, reading the original through the `irp` header (see the module doc).
+    pub async fn call_after_failover(
+        &self,
+        session: &mut Session,
+        login: &Login,
+        endpoint: &Endpoint,
+        payload: Option<&Value>,
+        policy: &RetryPolicy,
+        from: &str,
+    ) -> Result<Answer, ClientError> {
+        self.retrying(session, login, endpoint, payload, policy, Some(from))
+            .await
+    }
+
+    async fn retrying(
+        &self,
+        session: &mut Session,
+        login: &Login,
+        endpoint: &Endpoint,
+        payload: Option<&Value>,
+        policy: &RetryPolicy,
+        failed_at: Option<&str>,
+    ) -> Result<Answer, ClientError> {
+        let mut retries: Vec<String> = failed_at
+            .map(|irp| format!("failed over from {irp}"))
+            .into_iter()
+            .collect();
         let mut renewed = false;
         let mut sends = 0;
         let request_id = format!("{:016x}", rand::random::<u64>());
@@ -138,10 +175,10 @@ impl Client {
                 retries.push("1005: re-authenticated".to_owned());
                 continue;
             }
-            let lost_answer = retries.iter().any(|r| !r.starts_with("1005"));
+            let lost_answer = failed_at.is_some() || retries.iter().any(|r| !r.starts_with("1005"));
             if lost_answer && codes.iter().any(|c| c == "2150") && is_generate(endpoint) {
                 retries.push("2150 on a retry: the IRN was registered, reconciled".to_owned());
-                let mut original = self.reconcile(session, &answer, payload).await?;
+                let mut original = self.reconcile(session, &answer, payload, failed_at).await?;
                 // The call made was Generate IRN with this invoice; its answer is the
                 // registration read back.
                 original.call = answer.call;
@@ -156,33 +193,55 @@ impl Client {
         }
     }
 
-    /// The registration a 2150 points at: Get IRN of the DUPIRN block's IRN, or Get IRN by
-    /// document from the invoice's `DocDtls` when the block is missing.
+    /// The registration a 2150 points at: Get IRN of the duplicate block's IRN (`DUPIRN`,
+    /// or `DUPIRNGLP` for one held at another IRP), or Get IRN by document from the
+    /// invoice's `DocDtls` when there is no block. A registration held at another IRP is
+    /// read through the `irp` header: its `RegIrp`, else `failed_at`.
     async fn reconcile(
         &self,
         session: &Session,
         duplicate: &Answer,
         invoice: Option<&Value>,
+        failed_at: Option<&str>,
     ) -> Result<Answer, ClientError> {
-        let dupirn = duplicate
+        let block = duplicate
             .doc
             .get("InfoDtls")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .find(|i| i.get("InfCd").and_then(Value::as_str) == Some("DUPIRN"));
-        if let Some(irn) = dupirn.and_then(|i| at(i, "/Desc/Irn").as_str()) {
-            return self.get_irn(session, irn).await;
-        }
-        let invoice = invoice.unwrap_or(&Value::Null);
-        let text = |p: &str| at(invoice, p).as_str().unwrap_or_default().to_owned();
-        self.get_irn_by_document(
-            session,
-            &text("/DocDtls/Typ"),
-            &text("/DocDtls/No"),
-            &text("/DocDtls/Dt"),
-        )
-        .await
+            .find(|i| {
+                matches!(
+                    i.get("InfCd").and_then(Value::as_str),
+                    Some("DUPIRN" | "DUPIRNGLP")
+                )
+            });
+        let elsewhere = block.is_some_and(|b| at(b, "/InfCd").as_str() == Some("DUPIRNGLP"));
+        let holder = block
+            .and_then(|b| at(b, "/Desc/IrnDtl/RegIrp").as_str())
+            .map(str::to_owned)
+            .or_else(|| {
+                failed_at
+                    .filter(|_| elsewhere || block.is_none())
+                    .map(str::to_owned)
+            });
+        let headers: Vec<(String, Option<String>)> = holder
+            .map(|irp| ("irp".to_owned(), Some(irp)))
+            .into_iter()
+            .collect();
+        let endpoint = match block.and_then(|b| at(b, "/Desc/Irn").as_str()) {
+            Some(irn) => Endpoint::get_irn(irn),
+            None => {
+                let invoice = invoice.unwrap_or(&Value::Null);
+                let text = |p: &str| at(invoice, p).as_str().unwrap_or_default().to_owned();
+                Endpoint::get_irn_by_document(
+                    &text("/DocDtls/Typ"),
+                    &text("/DocDtls/No"),
+                    &text("/DocDtls/Dt"),
+                )
+            }
+        };
+        self.call(session, &endpoint, None, &headers).await
     }
 }
 

@@ -1,6 +1,8 @@
-//! Calls grouped into attempts at one thing: the same caller (client id and GSTIN headers)
-//! calling the same API for the same document, login, IRN or path. A retry is an attempt
-//! that follows a failed one in its group.
+//! Calls grouped into attempts at one thing: the same caller (client id and GSTIN headers,
+//! at one IRP) calling the same API for the same document, login, IRN or path. A retry is an
+//! attempt that follows a failed one in its group. Sending the document to another IRP is a
+//! failover, not a retry: it needs no pause, and a Retry-After or a token of one IRP says
+//! nothing about another.
 //!
 //! A call that a fault or rate limit answered before the emulator decrypted it has no
 //! request in the journal, so its target is unknown. It is given the target of the call of
@@ -22,21 +24,33 @@ use super::{
 };
 use crate::{api::Api, journal::text};
 
-/// Who called: the `client_id` and `Gstin` headers.
+/// Who called: the `client_id` and `Gstin` headers, and the IRP called.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(super) struct Caller {
     /// `client_id` header ("" when absent).
     pub(super) client_id: String,
     /// `Gstin` header, upper case ("" when absent).
     pub(super) gstin: String,
+    /// The IRP ("" in a single-IRP journal).
+    pub(super) irp: String,
 }
 
 impl Caller {
-    /// The caller of `call`.
+    /// The caller of `call`, at the IRP it called.
     pub(super) fn of(call: &Call<'_>) -> Self {
         Self {
             client_id: call.client_id().to_owned(),
             gstin: call.gstin(),
+            irp: call.irp(),
+        }
+    }
+
+    /// The caller of `call` at whichever IRP: documents are GSTN-wide, so the checks on
+    /// them follow a client across IRPs.
+    pub(super) fn anywhere(call: &Call<'_>) -> Self {
+        Self {
+            irp: String::new(),
+            ..Self::of(call)
         }
     }
 }

@@ -132,6 +132,16 @@ impl<'a> Call<'a> {
         self.entry.client_id.as_deref().unwrap_or_default().trim()
     }
 
+    /// The IRP that answered, lower case ("" in a single-IRP journal).
+    pub(super) fn irp(&self) -> String {
+        self.entry
+            .irp
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase()
+    }
+
     /// The `Gstin` header, upper case ("" when absent).
     pub(super) fn gstin(&self) -> String {
         self.entry

@@ -41,7 +41,7 @@ fn generations<'t, 'a>(traffic: &'t Traffic<'a>) -> Vec<Generation<'t, 'a>> {
             Some(Generation {
                 index,
                 call,
-                caller: Caller::of(call),
+                caller: Caller::anywhere(call),
                 key: DocKey::of_invoice(request)?,
                 content: content(request),
             })
@@ -54,10 +54,19 @@ fn irn(call: &Call<'_>) -> Option<String> {
     text(call.entry.data().get("Irn")).filter(|irn| !irn.is_empty())
 }
 
+/// The info codes of a 2150 that name the original: `DUPIRN`, and `DUPIRNGLP` when the
+/// original is held at another IRP.
+const DUPLICATE_BLOCKS: [&str; 2] = ["DUPIRN", "DUPIRNGLP"];
+
+/// Whether a 2150 answer named the original (a `DUPIRN` or `DUPIRNGLP` block).
+fn names_original(call: &Call<'_>) -> bool {
+    DUPLICATE_BLOCKS.iter().any(|code| call.has_info(code))
+}
+
 /// The IRN a document is known to hold after `call`: the one a success gave, or the one a
-/// 2150's `DUPIRN` block names (the registration whose answer the client may never have
-/// seen).
-fn held_irn(call: &Call<'_>) -> Option<String> {
+/// 2150's `DUPIRN` (or cross-IRP `DUPIRNGLP`) block names (the registration whose answer
+/// the client may never have seen).
+pub(super) fn held_irn(call: &Call<'_>) -> Option<String> {
     if call.outcome == Outcome::Success {
         return irn(call);
     }
@@ -70,7 +79,11 @@ fn held_irn(call: &Call<'_>) -> Option<String> {
         .and_then(serde_json::Value::as_array)
         .into_iter()
         .flatten()
-        .find(|info| info.get("InfCd").and_then(serde_json::Value::as_str) == Some("DUPIRN"))
+        .find(|info| {
+            info.get("InfCd")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|code| DUPLICATE_BLOCKS.contains(&code.trim()))
+        })
         .and_then(|info| text(info.pointer("/Desc/Irn")))
         .filter(|irn| !irn.is_empty())
 }
@@ -183,7 +196,7 @@ pub(super) fn duplicate_not_reconciled(traffic: &Traffic<'_>) -> Vec<Finding> {
                 entries,
             ));
         }
-        if answers.iter().any(|g| g.call.has_info("DUPIRN")) || lookups.after(first) {
+        if answers.iter().any(|g| names_original(g.call)) || lookups.after(first) {
             continue;
         }
         let message = format!(
@@ -234,7 +247,18 @@ pub(super) fn two_irns_for_one_invoice(traffic: &Traffic<'_>) -> Vec<Finding> {
             findings.push(finding(group, message));
         }
     }
-    for group in by_key.values().filter(|group| group.len() > 1) {
+    // Registrations at two IRPs are `registered_at_two_irps` (`failover.rs`).
+    let one_irp = |group: &&Vec<&Generation<'_, '_>>| {
+        let mut irps: Vec<String> = group.iter().map(|g| g.call.irp()).collect();
+        irps.sort_unstable();
+        irps.dedup();
+        irps.len() == 1
+    };
+    for group in by_key
+        .values()
+        .filter(|group| group.len() > 1)
+        .filter(one_irp)
+    {
         let message = format!("the same document was registered {} times", group.len());
         findings.push(finding(group, message));
     }

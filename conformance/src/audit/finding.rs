@@ -32,13 +32,17 @@ pub enum Check {
     DuplicateNotReconciled,
     /// Two IRNs for one invoice.
     TwoIrnsForOneInvoice,
+    /// One document registered at two IRPs.
+    RegisteredAtTwoIrps,
+    /// A document dropped after its Generate IRN failed at one IRP and the client moved on.
+    AbandonedAfterFailover,
     /// Submitted with under 5 days of the 30-day reporting window left.
     LateSubmission,
 }
 
 impl Check {
     /// Every check, in report order.
-    pub const ALL: [Check; 9] = [
+    pub const ALL: [Check; 11] = [
         Check::RetryAfterIgnored,
         Check::NoBackoff,
         Check::UnboundedRetries,
@@ -47,6 +51,8 @@ impl Check {
         Check::NoReauthAfter1005,
         Check::DuplicateNotReconciled,
         Check::TwoIrnsForOneInvoice,
+        Check::RegisteredAtTwoIrps,
+        Check::AbandonedAfterFailover,
         Check::LateSubmission,
     ];
 
@@ -61,6 +67,8 @@ impl Check {
             Check::NoReauthAfter1005 => "no_reauth_after_1005",
             Check::DuplicateNotReconciled => "duplicate_not_reconciled",
             Check::TwoIrnsForOneInvoice => "two_irns_for_one_invoice",
+            Check::RegisteredAtTwoIrps => "registered_at_two_irps",
+            Check::AbandonedAfterFailover => "abandoned_after_failover",
             Check::LateSubmission => "late_submission",
         }
     }
@@ -123,7 +131,19 @@ impl Check {
             Check::TwoIrnsForOneInvoice => {
                 "Identical invoice content holding IRNs under different numbers (a successful \
                  Generate IRN, or a 2150 whose DUPIRN block names the IRN an unseen answer \
-                 gave), or two successful Generate IRN answers for the same document."
+                 gave), or two successful Generate IRN answers for the same document at one IRP."
+            }
+            Check::RegisteredAtTwoIrps => {
+                "The same document (seller GSTIN, type, number, date) was registered at two or \
+                 more IRPs: their Generate IRN answers said so, whether or not the client saw \
+                 them (an answer lost to a fault counts)."
+            }
+            Check::AbandonedAfterFailover => {
+                "A Generate IRN for a document failed transiently at one IRP (5xx, 408, 429, a \
+                 connection-level fault, or a call the client stopped waiting for), the same \
+                 client then called another IRP, and the document never got an IRN the client \
+                 saw at any IRP: no successful Generate IRN, no 2150 for it, no successful Get \
+                 IRN by document."
             }
             Check::LateSubmission => {
                 "An invoice first submitted more than 25 days after its document date (the \
@@ -152,6 +172,10 @@ pub struct Finding {
     pub client_id: String,
     /// The caller's `Gstin` header ("" when absent).
     pub gstin: String,
+    /// The IRP of the calls behind it, when the check is about one IRP's calls in a journal
+    /// of several ("" otherwise, and then left out of the JSON).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub irp: String,
     /// What it is about: a document, an API, a path.
     pub subject: String,
     /// What happened, in a sentence.
@@ -176,6 +200,7 @@ impl Finding {
             severity: check.severity(),
             client_id: caller.client_id.clone(),
             gstin: caller.gstin.clone(),
+            irp: caller.irp.clone(),
             subject: subject.into(),
             message: message.into(),
             entries,

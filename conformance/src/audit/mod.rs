@@ -30,18 +30,27 @@
 //! | `reauth_every_call` | warning | Logins are at least half of the client's other calls (at least 5 of them), not counting logins that follow a 1005. |
 //! | `no_reauth_after_1005` | error | After a 1005 answer the client made another call (arriving after that answer left) with no login in between; or 3 or more 1005 answers in a row, each after a successful login that followed the one before and none injected by a fault: the client logs in but keeps the old token. |
 //! | `duplicate_not_reconciled` | error | After a 2150 answer the client sent the same invoice content under a new document number; or the answer had no DUPIRN block and no later call with the same GSTIN asked for the original (Get IRN by document for that document, or Get IRN of an IRN the journal shows for it). A DUPIRN block is taken as used: its use cannot be seen in the journal. |
-//! | `two_irns_for_one_invoice` | error | Identical invoice content holding IRNs under different numbers (a successful Generate IRN, or a 2150 whose DUPIRN block names the IRN an unseen answer gave), or two successful Generate IRN answers for the same document. |
+//! | `two_irns_for_one_invoice` | error | Identical invoice content holding IRNs under different numbers (a successful Generate IRN, or a 2150 whose DUPIRN block names the IRN an unseen answer gave), or two successful Generate IRN answers for the same document at one IRP. |
+//! | `registered_at_two_irps` | error | The same document (seller GSTIN, type, number, date) was registered at two or more IRPs: their Generate IRN answers said so, whether or not the client saw them (an answer lost to a fault counts). |
+//! | `abandoned_after_failover` | error | A Generate IRN for a document failed transiently at one IRP (5xx, 408, 429, a connection-level fault, or a call the client stopped waiting for), the same client then called another IRP, and the document never got an IRN the client saw at any IRP: no successful Generate IRN, no 2150 for it, no successful Get IRN by document. |
 //! | `late_submission` | warning | An invoice first submitted more than 25 days after its document date (the emulator's clock, IST): under 5 days of the 30-day reporting window left. |
 //!
 //! "Same invoice content" is the request with `DocDtls.No` removed: two genuinely separate
 //! invoices identical in every field but the number (same buyer, date, items and values)
 //! read as one invoice.
+//!
+//! In a journal of several IRPs (entries with `irp`, from an emulator serving several), a
+//! caller is a client at one IRP for the checks of retries, waits and tokens (`attempts.rs`),
+//! and a client anywhere for the checks of documents, which are GSTN-wide: the duplicate
+//! checks and `failover.rs`. A 2150's `DUPIRNGLP` block (the original held at another IRP)
+//! counts as a `DUPIRN` block.
 
 mod attempts;
 mod backoff;
 mod call;
 mod document;
 mod duplicate;
+mod failover;
 mod fault;
 mod finding;
 mod payload;
@@ -137,6 +146,8 @@ pub fn audit(entries: &[JournalEntry], options: &Options) -> Audit {
     findings.extend(session::no_reauth_after_1005(&traffic));
     findings.extend(duplicate::duplicate_not_reconciled(&traffic));
     findings.extend(duplicate::two_irns_for_one_invoice(&traffic));
+    findings.extend(failover::registered_at_two_irps(&traffic));
+    findings.extend(failover::abandoned_after_failover(&traffic));
     let (late, ages) = window::late_submission(&traffic);
     findings.extend(late);
     findings.sort_by(|a, b| {

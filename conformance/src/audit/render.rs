@@ -178,7 +178,7 @@ fn write_markdown(md: &mut String, audit: &Audit) -> std::fmt::Result {
             writeln!(
                 md,
                 "| {} | {} | {} | {} | {} |",
-                cell(&f.client_id),
+                cell(&caller(f)),
                 cell(&f.gstin),
                 cell(&f.subject),
                 cell(&f.message),
@@ -228,4 +228,13 @@ fn cell(text: &str) -> String {
         }
     }
     out
+}
+
+/// The client column: the client id, and the IRP when the finding is about one of several.
+fn caller(finding: &super::Finding) -> String {
+    if finding.irp.is_empty() {
+        finding.client_id.clone()
+    } else {
+        format!("{} at {}", finding.client_id, finding.irp)
+    }
 }

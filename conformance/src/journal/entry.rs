@@ -73,6 +73,10 @@ pub struct JournalEntry {
     /// from a real IRP, any other journal a rehearsal.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upstream: Option<String>,
+    /// The IRP that answered (`nic1`, `nic2`, …), set by an emulator serving several IRPs;
+    /// absent from single-IRP journals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irp: Option<String>,
 }
 
 impl JournalEntry {

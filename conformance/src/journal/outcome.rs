@@ -78,6 +78,7 @@ pub(super) fn classify(
         reasons: Vec::new(),
         millis: entry.latency_us.div_ceil(1000),
         exchange: Some(exchange(entry)),
+        irp: entry.irp.clone(),
         reply: None,
     };
     if let Some(fault) = &entry.fault {

@@ -171,6 +171,8 @@ impl Call {
             request,
             response,
             upstream: Some(upstream.to_owned()),
+            // One upstream: the journal's `upstream` names it.
+            irp: None,
         }
     }
 }

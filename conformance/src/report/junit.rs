@@ -205,9 +205,13 @@ fn write_scenario(
 }
 
 fn write_outcome(w: &mut XmlWriter, suite: &str, outcome: &Outcome) -> std::io::Result<()> {
-    let name = match &outcome.case {
-        Some(case) => format!("{} ({case})", outcome.step),
+    let step = match &outcome.irp {
+        Some(irp) => format!("{} at {irp}", outcome.step),
         None => outcome.step.clone(),
+    };
+    let name = match &outcome.case {
+        Some(case) => format!("{step} ({case})"),
+        None => step,
     };
     let name = xml_text(&name, MESSAGE_MAX);
     let element = w.create_element("testcase").with_attributes([

@@ -111,6 +111,9 @@ pub struct Outcome {
     pub millis: u64,
     /// The exchange, decrypted.
     pub exchange: Option<Exchange>,
+    /// The IRP that answered, by name, in a run or journal of several IRPs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irp: Option<String>,
     /// What came back, whole, for comparing two IRPs step by step (`irp-conformance
     /// parity`); the exchange above is cut for display. Kept in memory only, never written
     /// to a report file.
@@ -461,6 +464,7 @@ pub(crate) mod tests {
                 request: format!("{{\"case\":\"{case}\"}}"),
                 response: format!("{{\"verdict\":\"{verdict:?}\"}}"),
             }),
+            irp: None,
             reply: None,
         }
     }

@@ -6,6 +6,10 @@
 //! the call retried, as production clients do. Every call goes through the client's
 //! [`RetryPolicy`] (backoff with jitter, `Retry-After`, 2150 reconciled after a lost answer)
 //! unless the step sets `"retry": false`.
+//!
+//! A run may reach several IRPs (an emulator serving several, or NIC-1 and NIC-2): each is a
+//! [`Peer`] with its own client, keys and sessions, and a step names the one it calls
+//! (`"irp": "nic2"`); steps that name none call the first.
 
 mod expect;
 mod numbers;
@@ -37,15 +41,29 @@ pub trait Progress {
     fn finish(&self);
 }
 
-/// Runs scenarios against one target.
+/// One IRP of a run: its name (empty for the only one), target and client.
+#[derive(Debug, Clone)]
+pub struct Peer {
+    /// `nic1`, `nic2`, …; empty when the run has one IRP.
+    pub name: String,
+    /// The resolved target.
+    pub target: Target,
+    /// The client of that target.
+    pub client: Client,
+}
+
+/// Runs scenarios against one target, or several IRPs.
 #[derive(Debug)]
 pub struct Runner {
-    client: Client,
-    target: Target,
+    /// The IRPs; the first is the default.
+    peers: Vec<Peer>,
+    /// The IRP of the step being run (an index into `peers`).
+    at: usize,
     profile: Arc<Profile>,
     seed: u64,
     numbers: DocNumbers,
-    sessions: HashMap<String, Session>,
+    /// Sessions by IRP (index) and role.
+    sessions: HashMap<(usize, String), Session>,
     retry: RetryPolicy,
     whole_scenarios: bool,
 }
@@ -68,8 +86,12 @@ impl Runner {
         numbers: DocNumbers,
     ) -> Self {
         Self {
-            client,
-            target,
+            peers: vec![Peer {
+                name: String::new(),
+                target,
+                client,
+            }],
+            at: 0,
             profile: Arc::new(profile),
             seed,
             numbers,
@@ -77,6 +99,24 @@ impl Runner {
             retry: RetryPolicy::default(),
             whole_scenarios: false,
         }
+    }
+
+    /// Names the first IRP `name` and adds `others`: a step's `irp` picks one by name.
+    #[must_use]
+    pub fn with_irps(mut self, name: &str, others: Vec<Peer>) -> Self {
+        if let Some(first) = self.peers.first_mut() {
+            first.name = name.to_owned();
+        }
+        self.peers.extend(others);
+        self
+    }
+
+    /// The IRP of the step being run.
+    fn peer(&self) -> &Peer {
+        // `at` only ever holds an index of `peers`, which is never empty.
+        self.peers
+            .get(self.at)
+            .unwrap_or_else(|| unreachable!("no IRP {}", self.at))
     }
 
     /// Retries calls under `policy` instead of the default.

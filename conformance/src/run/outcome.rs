@@ -114,6 +114,7 @@ impl Draft<'_> {
                 u64::try_from(a.elapsed.as_millis()).unwrap_or(u64::MAX)
             }),
             exchange: answer.map(exchange),
+            irp: self.step.irp.clone(),
             reply: answer.map(reply),
         }
     }

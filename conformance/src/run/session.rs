@@ -29,18 +29,19 @@ pub(super) fn login_of(party: &Party, variant: &AuthVariant) -> Login {
 impl Runner {
     /// The role's session, logging in when there is none.
     pub(super) async fn session(&mut self, role: &str, party: &Party) -> Result<Session, Stop> {
-        if let Some(session) = self.sessions.get(role) {
+        let key = (self.at, role.to_owned());
+        if let Some(session) = self.sessions.get(&key) {
             return Ok(session.clone());
         }
         let login = login_of(party, &AuthVariant::default());
-        let (answer, session) = self.client.login(&login, &[]).await?;
+        let (answer, session) = self.peer().client.login(&login, &[]).await?;
         let session = session.ok_or_else(|| {
             Stop::Fail(format!(
                 "could not authenticate role `{role}`: {}",
                 expect::describe(&answer)
             ))
         })?;
-        self.sessions.insert(role.to_owned(), session.clone());
+        self.sessions.insert(key, session.clone());
         Ok(session)
     }
 }

@@ -58,7 +58,16 @@ impl Runner {
         memory: &mut Memory,
     ) -> Outcome {
         let doc_no = self.numbers.next_number();
-        let today = self.target.today;
+        let named = step.irp.as_deref().map(str::trim);
+        let at = match named {
+            None => Some(0),
+            Some(name) => self
+                .peers
+                .iter()
+                .position(|p| p.name.eq_ignore_ascii_case(name)),
+        };
+        self.at = at.unwrap_or(0);
+        let today = self.peer().target.today;
         let profile = Arc::clone(&self.profile);
         let run = self.numbers.run().to_owned();
         let vars = Vars {
@@ -84,9 +93,15 @@ impl Runner {
             of: scenario.repeat,
             feature,
         };
+        if let (Some(name), None) = (named, at) {
+            let why = format!(
+                "the run has no IRP `{name}` (an emulator serving it, or --irp {name}=URL)"
+            );
+            return draft.finish(Verdict::Skipped, "not run".to_owned(), vec![why], None);
+        }
         if self.whole_scenarios
             && scenario.requires.contains(&Requirement::Control)
-            && !self.target.control
+            && !self.peer().target.control
         {
             let why = "the scenario needs the control namespace, which the target lacks";
             return draft.finish(
@@ -106,7 +121,7 @@ impl Runner {
                 return draft.finish(Verdict::Failed, "no answer".to_owned(), vec![why], None);
             }
         };
-        let mut reasons = expect::check(&step.expect, &answer, &vars, &self.target.verifier);
+        let mut reasons = expect::check(&step.expect, &answer, &vars, &self.peer().target.verifier);
         memory
             .requests
             .insert(step.name.clone(), answer.request.clone());
@@ -158,17 +173,18 @@ impl Runner {
                 let party = party()?;
                 let variant = expand_as(vars, &step.auth.clone().unwrap_or_default())?;
                 let login = login_of(&party, &variant);
-                let (answer, session) = self.client.login(&login, &headers).await?;
+                let (answer, session) = self.peer().client.login(&login, &headers).await?;
                 let plain = step.auth.as_ref().is_none_or(|a| {
                     a.username.is_none() && a.password.is_none() && a.app_key.is_none()
                 });
                 if let (Some(session), true) = (session, plain && headers.is_empty()) {
-                    self.sessions.insert(step.role.clone(), session);
+                    self.sessions.insert((self.at, step.role.clone()), session);
                 }
                 Ok(answer)
             }
             Call::Control => {
-                if !scenario.requires.contains(&Requirement::Control) || !self.target.control {
+                if !scenario.requires.contains(&Requirement::Control) || !self.peer().target.control
+                {
                     return Err(Stop::Skip("the target has no control namespace".to_owned()));
                 }
                 let method =
@@ -177,7 +193,11 @@ impl Runner {
                     .map_err(|e| Stop::Fail(e.to_string()))?;
                 let path = vars.expand_str(step.params.get("path").map_or("", String::as_str))?;
                 let body = step.body.as_ref().map(|b| vars.expand(b)).transpose()?;
-                Ok(self.client.control(method, &path, body.as_ref()).await?)
+                Ok(self
+                    .peer()
+                    .client
+                    .control(method, &path, body.as_ref())
+                    .await?)
             }
             call => {
                 let api = call.api().ok_or_else(|| Stop::Fail("no API".to_owned()))?;
@@ -193,9 +213,10 @@ impl Runner {
                 let renewable =
                     !step.expect.error_codes.iter().any(|c| c == "1005") && headers.is_empty();
                 if !renewable {
-                    let answer = self
-                        .client
-                        .call(&session, &endpoint, body.as_ref(), &headers);
+                    let answer =
+                        self.peer()
+                            .client
+                            .call(&session, &endpoint, body.as_ref(), &headers);
                     return Ok(answer.await?);
                 }
                 let login = login_of(&party, &Default::default());
@@ -205,13 +226,58 @@ impl Runner {
                     RetryPolicy::none()
                 };
                 let answer = self
+                    .peer()
                     .client
                     .call_retrying(&mut session, &login, &endpoint, body.as_ref(), &policy)
                     .await;
-                self.sessions.insert(step.role.clone(), session);
-                Ok(answer?)
+                self.sessions.insert((self.at, step.role.clone()), session);
+                let failed = answer
+                    .as_ref()
+                    .map_or(true, |a| irp_client::transient_status(a.http_status));
+                match (&step.failover, failed) {
+                    (Some(to), true) => {
+                        let call = Carried {
+                            role: &step.role,
+                            party: &party,
+                            login: &login,
+                            endpoint: &endpoint,
+                            body: body.as_ref(),
+                            policy: &policy,
+                        };
+                        self.fail_over(to, call).await
+                    }
+                    _ => Ok(answer?),
+                }
             }
         }
+    }
+
+    /// Sends `call` again at IRP `to` after it failed at the current one: logs in there and
+    /// reconciles a 2150 through the `irp` header (`Client::call_after_failover`).
+    async fn fail_over(&mut self, to: &str, call: Carried<'_>) -> Result<Answer, Stop> {
+        let from = self.peer().name.to_ascii_uppercase();
+        let to_index = self
+            .peers
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(to.trim()))
+            .ok_or_else(|| Stop::Skip(format!("the run has no IRP `{to}` to fail over to")))?;
+        self.at = to_index;
+        let mut session = self.session(call.role, call.party).await?;
+        let answer = self
+            .peer()
+            .client
+            .call_after_failover(
+                &mut session,
+                call.login,
+                call.endpoint,
+                call.body,
+                call.policy,
+                &from,
+            )
+            .await;
+        self.sessions
+            .insert((self.at, call.role.to_owned()), session);
+        Ok(answer?)
     }
 
     fn params(&self, step: &Step, vars: &Vars<'_>) -> Result<Params, Stop> {
@@ -340,6 +406,16 @@ fn apply(target: &mut Value, path: &str, value: Option<Value>) -> Result<(), Str
         _ => return Err(format!("patch {path}: parent is not an object or array")),
     }
     Ok(())
+}
+
+/// A call to carry to another IRP.
+struct Carried<'a> {
+    role: &'a str,
+    party: &'a crate::profile::Party,
+    login: &'a irp_client::Login,
+    endpoint: &'a irp_client::Endpoint,
+    body: Option<&'a Value>,
+    policy: &'a RetryPolicy,
 }
 
 #[cfg(test)]

@@ -140,6 +140,13 @@ pub struct Step {
     /// or into the request (`request:/DocDtls/No`).
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
+    /// The IRP the step calls, by name, when the run has several (default: the first).
+    #[serde(default)]
+    pub irp: Option<String>,
+    /// The IRP to carry the call to when it still fails transiently at its own (see the
+    /// scenario schema's `failover`).
+    #[serde(default)]
+    pub failover: Option<String>,
     /// Whether the harness's client may retry this call under its retry policy (default
     /// true; a step that expects to see a fault's answer itself sets false).
     #[serde(default = "yes")]

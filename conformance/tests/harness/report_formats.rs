@@ -57,6 +57,7 @@ fn outcome(api: Api, case: &str, kind: Kind, verdict: Verdict, step: usize) -> O
             request: format!("{{\"case\":\"{case}\",\"step\":{step}}}"),
             response: "{\"Status\":1}".to_owned(),
         }),
+        irp: None,
         reply: None,
     }
 }

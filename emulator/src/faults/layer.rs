@@ -1,13 +1,26 @@
 //! The one middleware that applies the plan, on the IRP API routes after the router
 //! attached the matched [`Api`]: decide (under the plan's lock, released at once), then
 //! act before the handler, or run the handler and act on its answer.
+//!
+//! A fault that answers in the handler's place (an outage's 503, a reset) still has the
+//! request decrypted for the journal when the caller's token and body allow it: without it
+//! a retry auditor cannot tell which document a failed call carried, which is the question
+//! after an outage ("which invoices did the client drop, which did it send twice?").
 
 use std::time::Duration;
 
 use super::{Action, Call, Decision, FAULT_HEADER, Phase, answer, parse_header};
-use crate::{api::Api, headers::IrpHeaders, journal::Capture, server::Abort, state::AppState};
+use crate::{
+    api::Api,
+    envelope::{Authenticated, BodyRole, field, open_data, read_json_object},
+    headers::IrpHeaders,
+    journal::Capture,
+    server::Abort,
+    state::AppState,
+};
 use axum::{
-    extract::{Request, State},
+    extract::{FromRequestParts, Request, State},
+    http::Method,
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -105,7 +118,32 @@ async fn before(
             target.revoke(state).await;
             next.run(request).await
         }
-        action => replacement(action, &target, None).await,
+        action => {
+            journal_request(state, request).await;
+            replacement(action, &target, None).await
+        }
+    }
+}
+
+/// Decrypts an authenticated POST's payload for the journal only (see the module doc);
+/// whatever fails to read is left out, as the handler would have refused it anyway.
+async fn journal_request(state: &AppState, request: Request) {
+    if request.method() != Method::POST {
+        return;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(auth) = Authenticated::from_request_parts(&mut parts, state).await else {
+        return;
+    };
+    let limit = state.settings.body_limit;
+    let Ok(object) = read_json_object(&parts.headers, body, limit, BodyRole::Payload).await else {
+        return;
+    };
+    let Ok(plain) = open_data(&auth, field(&object, "Data")) else {
+        return;
+    };
+    if let Ok(payload) = serde_json::from_slice::<serde_json::Value>(&plain) {
+        Capture::request(&parts.extensions, || payload);
     }
 }
 

@@ -44,6 +44,10 @@ const CASES: &[(Check, Journal, bool)] = &[
     (Check::TwoIrnsForOneInvoice, duplicate_bad_renumbered, true),
     (Check::TwoIrnsForOneInvoice, two_irns_bad_same_number, true),
     (Check::TwoIrnsForOneInvoice, two_irns_good, false),
+    (Check::RegisteredAtTwoIrps, two_irps_bad, true),
+    (Check::RegisteredAtTwoIrps, two_irps_good, false),
+    (Check::AbandonedAfterFailover, abandoned_bad, true),
+    (Check::AbandonedAfterFailover, abandoned_good, false),
     (Check::LateSubmission, late_bad, true),
     (Check::LateSubmission, late_good, false),
 ];

@@ -269,3 +269,56 @@ pub(super) fn late_good() -> Vec<JournalEntry> {
         at(2000).generate("A/2").ok(),
     ])
 }
+
+/// nic1 registers A/1 but its answer is lost; the client fails over to nic2, which
+/// registers it again (an IRP that de-duplicates across IRPs only later).
+pub(super) fn two_irps_bad() -> Vec<JournalEntry> {
+    journal(vec![
+        at(0).auth().irp("nic1"),
+        at(1000)
+            .generate("A/1")
+            .ok()
+            .fault_after_commit("reset")
+            .irp("nic1"),
+        at(1100).auth().irp("nic2"),
+        at(1200).generate("A/1").ok().irp("nic2"),
+    ])
+}
+
+/// The same failover, and nic2 answers 2150 with `DUPIRNGLP`: the client takes that IRN.
+pub(super) fn two_irps_good() -> Vec<JournalEntry> {
+    journal(vec![
+        at(0).auth().irp("nic1"),
+        at(1000)
+            .generate("A/1")
+            .ok()
+            .fault_after_commit("reset")
+            .irp("nic1"),
+        at(1100).auth().irp("nic2"),
+        at(1200).generate("A/1").duplicate_elsewhere().irp("nic2"),
+    ])
+}
+
+/// nic1 answers 503 for A/1; the client moves to nic2 and sends only the next invoice.
+pub(super) fn abandoned_bad() -> Vec<JournalEntry> {
+    journal(vec![
+        at(0).auth().irp("nic1"),
+        at(1000).generate("A/1").unavailable().irp("nic1"),
+        at(1100).auth().irp("nic2"),
+        at(1200).generate("A/2").ok().irp("nic2"),
+    ])
+}
+
+/// The same outage, and A/1 goes to nic2 at once (no pause needed: another IRP).
+pub(super) fn abandoned_good() -> Vec<JournalEntry> {
+    journal(vec![
+        at(0).auth().irp("nic1"),
+        at(1000)
+            .generate("A/1")
+            .fault("http_status", 503)
+            .irp("nic1"),
+        at(1010).auth().irp("nic2"),
+        at(1020).generate("A/1").ok().irp("nic2"),
+        at(1030).generate("A/2").ok().irp("nic2"),
+    ])
+}

@@ -141,6 +141,37 @@ impl Call {
         call
     }
 
+    /// Answered by IRP `name` (a journal of several IRPs).
+    pub(super) fn irp(mut self, name: &str) -> Self {
+        self.0.irp = Some(name.to_owned());
+        self
+    }
+
+    /// 2150 with the `DUPIRNGLP` block: the original is held at another IRP.
+    pub(super) fn duplicate_elsewhere(self) -> Self {
+        let mut call = self.rejected(&["2150"]);
+        let number =
+            crate::journal::text(call.0.request.pointer("/DocDtls/No")).unwrap_or_default();
+        call.0.info_codes = vec!["DUPIRNGLP".to_owned()];
+        call.0.response = json!({
+            "Status": 0,
+            "ErrorDetails": [{"ErrorCode": "2150", "ErrorMessage": "Duplicate IRN"}],
+            "InfoDtls": [{"InfCd": "DUPIRNGLP", "Desc": {
+                "AckNo": 112610000000001_u64,
+                "AckDt": "2026-03-31 10:00:01",
+                "Irn": irn(&number)}}],
+        });
+        call
+    }
+
+    /// An HTTP 503 from an IRP that is down, with the request journaled.
+    pub(super) fn unavailable(mut self) -> Self {
+        self.0.fault = Some("1:outage:http_status:before".to_owned());
+        self.0.http_status = 503;
+        self.0.response = json!({"Status": 0, "ErrorDetails": [{"ErrorCode": "503"}]});
+        self
+    }
+
     /// An injected fault of `action` before the API ran: no request in the journal.
     pub(super) fn fault(mut self, action: &str, http_status: u16) -> Self {
         self.0.fault = Some(format!("1:test:{action}:before"));

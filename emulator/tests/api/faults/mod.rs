@@ -289,6 +289,63 @@ async fn the_journal_records_the_fault_that_fired() {
     assert_eq!(entries[0]["api"], "gstin_details");
 }
 
+/// An outage answers before the handler, yet the journal keeps the decrypted request, so an
+/// auditor can tell which document the failed call carried; nothing is registered.
+#[tokio::test]
+async fn an_answer_in_the_handlers_place_still_journals_the_decrypted_request() {
+    let (state, _) = state();
+    add_ok(
+        &state,
+        json!({"name": "down", "match": {"api": "generate_irn"}, "phase": "before",
+            "action": {"type": "http_status", "status": 503}, "times": 1}),
+    )
+    .await;
+    let session = login(&state, LARGE, LARGE_USER, false).await;
+    let invoice = crate::invoice::sample("OUTAGE/1");
+    let refused = oneshot_raw(
+        &state,
+        authed_post(&session, crate::invoice::GENERATE, &invoice),
+    )
+    .await;
+    assert_eq!(refused.status, 503);
+    let entries = control(&state, "GET", "/__emulator__/journal?api=generate_irn")
+        .await
+        .json()["entries"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["request"]["DocDtls"]["No"], "OUTAGE/1");
+    assert!(
+        entries[0]["fault"]
+            .as_str()
+            .unwrap()
+            .ends_with(":down:http_status:before")
+    );
+    let registered = control(&state, "GET", "/__emulator__/registrations")
+        .await
+        .json();
+    assert_eq!(registered["count"], 0);
+    // A request that does not decrypt is journaled without one, as before.
+    let mut garbled = authed_post(&session, crate::invoice::GENERATE, &invoice);
+    *garbled.body_mut() = Body::from(r#"{"Data":"not base64"}"#);
+    add_ok(
+        &state,
+        json!({"name": "down", "match": {"api": "generate_irn"}, "phase": "before",
+            "action": {"type": "http_status", "status": 503}, "times": 1}),
+    )
+    .await;
+    assert_eq!(oneshot_raw(&state, garbled).await.status, 503);
+    let entries = control(&state, "GET", "/__emulator__/journal?api=generate_irn")
+        .await
+        .json()["entries"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[1]["request"], Value::Null);
+}
+
 #[tokio::test]
 async fn the_control_api_stores_lists_and_removes_rules() {
     let (state, _) = state();
