@@ -148,6 +148,11 @@ describe('dashboard', () => {
     assert.match(png.headers.get('content-type'), /image\/png/);
     assert.equal(decodeQr(Buffer.from(await png.arrayBuffer())), signedQr, 'the PNG holds the SignedQRCode');
 
+    // One with an e-way bill, for the list.
+    const withEwb = await client.generate('EWB', 'b2b-with-ewaybill.json');
+    assert.equal(withEwb.status, 1, withEwb.text);
+    assert.ok(withEwb.data.EwbNo, 'the e-way bill was generated with the IRN');
+
     const registration = await control(emulator.url, 'GET', `/registrations/${irn}`);
     assert.equal(registration.status, 200);
     assert.equal(registration.body.signed_qr_code, signedQr);
@@ -164,7 +169,8 @@ describe('dashboard', () => {
       return rows.length === 1 && rows[0].dataset.irn === want;
     }, irn);
     await byTestId('reg-search').fill('');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="reg-row"]').length === 2);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="reg-row"]').length === 3);
+    await page.locator(`[data-testid="reg-row"][data-irn="${withEwb.data.Irn}"]`, { hasText: String(withEwb.data.EwbNo) }).waitFor();
     await screenshot(page, 'registrations');
     const img = byTestId('reg-qr-img');
     await img.evaluate((el) => {

@@ -113,6 +113,7 @@ export async function screenshot(page, name) {
   if (process.env.UI_SCREENSHOTS === '0') return null;
   const path = join(REPO, 'docs', 'screenshots', `${name}.png`);
   await page.evaluate(() => window.scrollTo(0, 0));
+  await page.evaluate(() => document.activeElement?.blur());
   const png = await page.screenshot({ fullPage: false });
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -194,9 +195,11 @@ export class IrpClient {
     return { http: response.status, status: body?.Status, data, errors, text };
   }
 
-  /** Generates an IRN for the sample invoice under a fresh document number. */
-  async generate(prefix = 'UI') {
-    const invoice = structuredClone(this.invoice);
+  /** Generates an IRN for a sample invoice of examples/invoices/ under a fresh document number. */
+  async generate(prefix = 'UI', sample = null) {
+    const invoice = sample
+      ? JSON.parse(readFileSync(join(REPO, 'examples', 'invoices', sample), 'utf8'))
+      : structuredClone(this.invoice);
     invoice.DocDtls.No = `${prefix}-${crypto.randomBytes(4).toString('hex').toUpperCase()}`;
     const answer = await this.post('/eicore/v1.03/Invoice', invoice);
     return { docNo: invoice.DocDtls.No, ...answer };
