@@ -455,7 +455,7 @@ const registrations = {
         tabindex: 0,
         testid: 'reg-row',
         class: `${reg.irn === this.selected ? 'selected' : ''} ${reg.status === 'CNL' ? 'cancelled' : ''}`,
-        'aria-selected': reg.irn === this.selected ? 'true' : 'false',
+        'aria-current': reg.irn === this.selected ? 'true' : null,
         'aria-label': `Registration ${reg.doc_type} ${reg.doc_no} of ${reg.supplier_gstin}, ${reg.status}. Enter to open.`,
         dataset: { irn: reg.irn, nav: '' },
       },
@@ -486,7 +486,7 @@ const registrations = {
     if (location.hash !== `#registrations/${irn}`) history.replaceState(null, '', `#registrations/${irn}`);
     $$('#reg-body tr').forEach((tr) => {
       tr.classList.toggle('selected', tr.dataset.irn === irn);
-      tr.setAttribute('aria-selected', tr.dataset.irn === irn ? 'true' : 'false');
+      if (tr.dataset.irn === irn) tr.setAttribute('aria-current', 'true'); else tr.removeAttribute('aria-current');
     });
     const detail = $('#reg-detail');
     detail.hidden = false;
