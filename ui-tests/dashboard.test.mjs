@@ -107,8 +107,14 @@ describe('dashboard', () => {
     const [, docNo, ackNo, irn] = m;
 
     await visit('#journal');
+    await page.locator('[data-testid="journal-row"][data-api="auth"]').first().waitFor();
+    // The API filter leaves only that API's calls.
+    await byTestId('journal-filter-api').selectOption('generate_irn');
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid="journal-row"]')];
+      return rows.length === 1 && rows[0].dataset.api === 'generate_irn';
+    });
     const row = page.locator('[data-testid="journal-row"][data-api="generate_irn"]').first();
-    await row.waitFor();
     await row.click();
     await assert.doesNotReject(row.locator('xpath=following-sibling::tr[1][@data-testid="journal-detail"]').waitFor());
     const detail = page.locator('[data-testid="journal-detail"]').first();
