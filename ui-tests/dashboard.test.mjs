@@ -416,6 +416,8 @@ describe('dashboard', () => {
     assert.equal(await byTestId('help').evaluate((d) => d.open), true);
     await page.keyboard.press('Escape');
     assert.equal(await byTestId('help').evaluate((d) => d.open), false);
+    // Over every view and test so far, the page asked nothing of any other host.
+    assert.deepEqual(requests.filter((u) => !u.startsWith(`${emulator.url}/`) && u !== 'about:blank'), []);
     noProblems();
   });
 
