@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::{
     api_error,
-    error::{ApiError, catalogue},
+    error::{ApiError, ErrorCode, catalogue},
     irn::Irn,
     qr::QrImage,
     registry::IrnRecord,
@@ -173,14 +173,19 @@ pub(super) async fn taxpayers(State(state): State<AppState>) -> Json<Value> {
     Json(json!({ "count": taxpayers.len(), "taxpayers": taxpayers }))
 }
 
-/// `GET /__emulator__/error-codes`: NIC's message for every code the emulator knows.
+/// `GET /__emulator__/error-codes`: the message of every code the emulator knows, as its
+/// answers carry it: the catalogue's, except where the emulator answers another text (a
+/// code whose NIC text is unpublished, its own transport-level codes).
 async fn error_codes() -> Json<Value> {
-    let mut codes: Vec<(&String, &String)> = catalogue().iter().collect();
-    codes.sort();
-    let codes: serde_json::Map<String, Value> = codes
-        .into_iter()
-        .map(|(code, message)| (code.clone(), json!(message)))
+    let mut codes: std::collections::BTreeMap<&str, &str> = catalogue()
+        .iter()
+        .map(|(code, message)| (code.as_str(), message.as_str()))
         .collect();
+    codes.extend(
+        ErrorCode::ALL
+            .iter()
+            .map(|code| (code.code(), code.message())),
+    );
     Json(json!({ "codes": codes }))
 }
 

@@ -229,6 +229,15 @@ async fn taxpayers_and_error_messages_are_listed_without_secrets() {
     let codes = get(&state, "/__emulator__/error-codes").await.json();
     assert_eq!(codes["codes"]["2150"], "Duplicate IRN");
     assert_eq!(codes["codes"]["1005"], "Invalid Token");
+    // The text the API answers, where it differs from the catalogue's note.
+    assert_eq!(
+        codes["codes"]["2270"],
+        "IRN cannot be cancelled as it is more than 24 hrs old"
+    );
+    assert_eq!(
+        codes["codes"]["404"],
+        "The requested API path does not exist"
+    );
 }
 
 #[tokio::test]
