@@ -29,7 +29,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// The query string: `since` (RFC 3339, or `yyyy-MM-dd HH:mm:ss` IST; wall time), `after_id`,
-/// `api` (e.g. `generate_irn`), `gstin`, `status` (1/0), `request_id`, `limit`.
+/// `api` (e.g. `generate_irn`), `gstin`, `status` (1/0), `request_id`, `limit`, `irp`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JournalQuery {
@@ -40,6 +40,7 @@ struct JournalQuery {
     status: Option<u8>,
     request_id: Option<String>,
     limit: Option<u32>,
+    irp: Option<String>,
 }
 
 impl JournalQuery {
@@ -73,6 +74,7 @@ impl JournalQuery {
             status: self.status,
             request_id: self.request_id,
             limit: self.limit,
+            irp: self.irp,
         })
     }
 }
