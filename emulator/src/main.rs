@@ -20,8 +20,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // `serve` reads its configuration before the runtime exists: it sets the worker count.
     let work = match cli.command {
-        Some(Command::Serve(args)) => Work::Serve(args.resolve()),
-        None => Work::Serve(cli.serve.resolve()),
+        Some(Command::Serve(args)) => Work::Serve(args.resolve().map(Box::new)),
+        None => Work::Serve(cli.serve.resolve().map(Box::new)),
         Some(command) => Work::Other(command),
     };
     let threads = match &work {
@@ -48,13 +48,13 @@ fn main() -> ExitCode {
 
 /// What the command line asks for.
 enum Work {
-    Serve(Result<ServeConfig, ConfigError>),
+    Serve(Result<Box<ServeConfig>, ConfigError>),
     Other(Command),
 }
 
 async fn execute(work: Work) -> anyhow::Result<ExitCode> {
     let done = match work {
-        Work::Serve(config) => run(config.context("reading configuration")?).await,
+        Work::Serve(config) => run(*config.context("reading configuration")?).await,
         Work::Other(Command::Keys {
             action: KeysCommand::Generate { out },
         }) => {

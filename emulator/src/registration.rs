@@ -102,8 +102,10 @@ async fn refuse(
             .with_info(json!([{ "InfCd": "DUPIRN", "Desc": desc }]));
     }
     let marker = state.settings.rules.cross_irp_duplicate;
-    if marker.names_the_irp() {
-        desc["IrnDtl"] = json!({ "RegIrp": irp.wire() });
+    if marker.names_the_irp()
+        && let Some(fields) = desc.as_object_mut()
+    {
+        fields.insert("IrnDtl".into(), json!({ "RegIrp": irp.wire() }));
     }
     let rejection = Rejection {
         irp: state.settings.irp.name.clone(),

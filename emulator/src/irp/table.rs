@@ -112,10 +112,9 @@ pub fn resolve(
         None => vec![IrpTable::default()],
     };
     let names: Vec<IrpName> = chosen.iter().map(|t| t.name.clone()).collect();
-    for (i, name) in names.iter().enumerate() {
-        if names[..i].contains(name) {
-            return Err(IrpConfigError::Repeated(name.to_string()));
-        }
+    let mut seen = std::collections::HashSet::new();
+    if let Some(name) = names.iter().find(|name| !seen.insert(*name)) {
+        return Err(IrpConfigError::Repeated(name.to_string()));
     }
     let numbered = Irp::numbered(&names);
     chosen

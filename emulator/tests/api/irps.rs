@@ -334,8 +334,10 @@ async fn the_journal_names_the_irp_and_filters_by_it() {
 #[tokio::test]
 async fn the_failover_example_takes_nic1_down_from_16_to_18_and_leaves_nic2_serving() {
     let file = FaultFile::parse(include_str!("../../../examples/faults/failover.toml")).unwrap();
-    let mut settings = Settings::default();
-    settings.token_lifetime = time::Duration::hours(6);
+    let settings = Settings {
+        token_lifetime: time::Duration::hours(6),
+        ..Settings::default()
+    };
     let (nic1, nic2, clock) = nic1_nic2(settings);
     for state in [&nic1, &nic2] {
         let mut file = file.clone();
