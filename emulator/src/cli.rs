@@ -157,7 +157,7 @@ pub struct ServeArgs {
     #[arg(long, env = "IRP_EMULATOR_THREADS", value_name = "N")]
     pub threads: Option<usize>,
     /// Serve several IRPs, e.g. nic1,nic2: each on its own port (consecutive from --addr's,
-    /// or its [[irp]] table's `listen`), with its own keys, sessions and AckNo series
+    /// or its `[[irp]]` table's `listen`), with its own keys, sessions and AckNo series
     /// [default: one IRP, nic1].
     #[arg(long, env = "IRP_EMULATOR_IRPS", value_name = "NAMES")]
     pub irps: Option<String>,
