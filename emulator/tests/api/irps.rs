@@ -389,3 +389,54 @@ async fn the_answer_time_delays_only_its_irp() {
     assert!(started.elapsed() < Duration::from_millis(300));
     let _ = oneshot(nic1, authed_get(&at1, gstin)).await;
 }
+
+#[tokio::test]
+async fn criss_cross_reaches_the_e_way_bill_apis_too() {
+    let (nic1, nic2, _) = nic1_nic2(Settings::default());
+    let (at1, at2) = (login_at(&nic1).await, login_at(&nic2).await);
+    let irn = open(&at1, &generate(&nic1, &at1, "E/001").await)["Irn"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let road = json!({"Irn": irn, "Distance": 120, "TransMode": "1", "VehNo": "KA01AB1234",
+                      "VehType": "R", "TransId": null, "TransName": null});
+    let ewb = "/eiewb/v1.03/ewaybill";
+    oneshot(&nic2, authed_post(&at2, ewb, &road))
+        .await
+        .assert_error("4003");
+    let made = open(
+        &at2,
+        &oneshot(&nic2, with_irp(authed_post(&at2, ewb, &road), "NIC1")).await,
+    );
+    let get = format!("{ewb}/irn/{irn}");
+    oneshot(&nic2, authed_get(&at2, &get))
+        .await
+        .assert_error("4005");
+    let got = open(
+        &at2,
+        &oneshot(&nic2, with_irp(authed_get(&at2, &get), "NIC1")).await,
+    );
+    assert_eq!(got["EwbNo"], made["EwbNo"]);
+    // NIC-1 sees the e-way bill made through NIC-2 on its own IRN.
+    let home = open(&at1, &oneshot(&nic1, authed_get(&at1, &get)).await);
+    assert_eq!(home["EwbNo"], made["EwbNo"]);
+}
+
+#[tokio::test]
+async fn one_user_holds_a_token_at_each_irp_and_each_works_only_at_home() {
+    let (nic1, nic2, _) = nic1_nic2(Settings::default());
+    let (at1, at2) = (login_at(&nic1).await, login_at(&nic2).await);
+    assert_ne!(at1.token, at2.token);
+    let gstin = "/eivital/v1.03/Master/gstin/29AAACL1111A1ZD";
+    for (state, session, works) in [
+        (&nic1, &at1, true),
+        (&nic2, &at2, true),
+        (&nic1, &at2, false),
+        (&nic2, &at1, false),
+    ] {
+        let answer = oneshot(state, authed_get(session, gstin)).await;
+        assert_eq!(answer.body["Status"] == json!(1), works, "{answer:?}");
+    }
+    // Logging in again at NIC-1 reuses NIC-1's token, not NIC-2's.
+    assert_eq!(login_at(&nic1).await.token, at1.token);
+}
