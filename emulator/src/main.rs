@@ -106,66 +106,25 @@ async fn run(config: ServeConfig) -> anyhow::Result<()> {
     let seed = config.settings.faults.seed;
     let states =
         AppState::open_irps(config.settings, specs, clock, store).context("loading the state")?;
-    let mut listeners = Vec::with_capacity(states.len());
+    let mut named = Vec::with_capacity(states.len());
+    let mut servers = Vec::with_capacity(states.len());
     for (irp, state) in config.irps.iter().zip(states) {
-        // Each IRP keeps the fault file's rules its `irp` matcher admits (all without one).
+        // Each IRP loads the whole file; a rule's `irp` matcher picks where it fires.
         state.load_faults(faults.clone());
         let listener = std::net::TcpListener::bind(&irp.listen)
             .with_context(|| format!("binding {}", irp.listen))?;
-        listeners.push((irp.irp.name.to_string(), listener, state));
+        named.push((irp.irp.name.to_string(), listener.local_addr()?));
+        servers.push((listener, state));
     }
     // The handlers are in place before anyone can know the address: a SIGTERM sent right
     // after the "listening on" line is a graceful shutdown, not a kill.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
-    let (stop, stopped) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        shutdown.await;
-        let _ = stop.send(true);
-    });
     let scheme = if config.tls { "https" } else { "http" };
     // One write, errors ignored: a script that reads the first line and closes the pipe
-    // must not make a later print fail. One line per IRP, in configuration order; the name
-    // follows only when there are several, so a single IRP prints what it always printed.
-    let several = listeners.len() > 1;
-    let mut banner = String::new();
-    for (name, listener, _) in &listeners {
-        banner.push_str(&format!(
-            "listening on {scheme}://{}",
-            listener.local_addr()?
-        ));
-        if several {
-            banner.push_str(&format!(" ({name})"));
-        }
-        banner.push('\n');
-    }
-    banner.push_str(&format!("fault seed {seed} (replay with --seed {seed})\n"));
+    // must not make a later print fail.
+    let banner = irp_emulator::server::banner(scheme, &named, seed);
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
-    let mut servers = Vec::with_capacity(listeners.len());
-    for (_, listener, state) in listeners {
-        let mut stopped = stopped.clone();
-        let shutdown = async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
-        };
-        servers.push(serve_one(listener, state, config.tls, shutdown));
-    }
-    futures_util::future::try_join_all(servers).await?;
-    Ok(())
-}
-
-/// Serves one IRP's listener until `shutdown`.
-async fn serve_one(
-    listener: std::net::TcpListener,
-    state: AppState,
-    tls: bool,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
-    if tls {
-        irp_emulator::serve_tls(listener, state, shutdown).await?;
-    } else {
-        listener.set_nonblocking(true)?;
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        irp_emulator::serve(listener, state, shutdown).await?;
-    }
+    irp_emulator::server::serve_several(servers, config.tls, shutdown).await?;
     Ok(())
 }
 

@@ -196,6 +196,11 @@ async fn a_version_1_database_is_migrated_and_keeps_everything() {
     )))
     .await;
     assert_eq!(journal["count"], 3, "{journal}");
+    // Version 6 names each call's IRP: a single-IRP emulator is NIC-1, and so is everything
+    // registered before (the fixture's IRNs are found without an `irp` header above).
+    for entry in journal["entries"].as_array().unwrap() {
+        assert_eq!(entry["irp"], "nic1", "{entry}");
+    }
     drop(process);
     let version = rusqlite::Connection::open(data.join(irp_emulator::store::DB_FILE))
         .unwrap()
