@@ -73,6 +73,9 @@ pub struct Shared {
     pub journal: Arc<Journal>,
     /// This IRP's answer-time model.
     pub answer_clock: AnswerClock,
+    /// Whether the process serves more than one IRP (journal entries name their IRP only
+    /// then, so a single-IRP journal reads as it always did).
+    pub several_irps: bool,
     /// The fault rules in force (never held across `.await`: see [`AppState::fault_plan`]).
     pub faults: Mutex<FaultPlan>,
     /// The rate-limit rules and their windows (never held across `.await`: see
@@ -126,6 +129,7 @@ impl AppState {
         let registry = Arc::new(Registry::open(store)?);
         let schema = Arc::new(InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")));
         let threads = settings.server.threads().div_ceil(irps.len().max(1));
+        let several_irps = irps.len() > 1;
         let seed = settings.faults.seed;
         let states = irps
             .into_iter()
@@ -152,6 +156,7 @@ impl AppState {
                         master: master.clone(),
                         journal: journal.clone(),
                         answer_clock: AnswerClock::new(spec.answer_time, answer_seed),
+                        several_irps,
                         faults: Mutex::new(FaultPlan::seeded(seed)),
                         rate_limits: Mutex::default(),
                         settings,

@@ -293,7 +293,7 @@ mod tests {
             response: Value::Null,
             retry_after: None,
             seed: None,
-            irp: "nic1".into(),
+            irp: None,
         }
     }
 
