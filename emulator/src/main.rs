@@ -9,9 +9,10 @@ use irp_emulator::{
     clock::Clock,
     config::ConfigError,
     faults::FaultFile,
+    irp::KeySource,
     keys::{KeyPems, KeySet},
     probe::{self, HealthUrl},
-    state::AppState,
+    state::{AppState, IrpSpec},
     store::{self, Location, Store},
 };
 
@@ -19,8 +20,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // `serve` reads its configuration before the runtime exists: it sets the worker count.
     let work = match cli.command {
-        Some(Command::Serve(args)) => Work::Serve(args.resolve()),
-        None => Work::Serve(cli.serve.resolve()),
+        Some(Command::Serve(args)) => Work::Serve(args.resolve().map(Box::new)),
+        None => Work::Serve(cli.serve.resolve().map(Box::new)),
         Some(command) => Work::Other(command),
     };
     let threads = match &work {
@@ -47,13 +48,13 @@ fn main() -> ExitCode {
 
 /// What the command line asks for.
 enum Work {
-    Serve(Result<ServeConfig, ConfigError>),
+    Serve(Result<Box<ServeConfig>, ConfigError>),
     Other(Command),
 }
 
 async fn execute(work: Work) -> anyhow::Result<ExitCode> {
     let done = match work {
-        Work::Serve(config) => run(config.context("reading configuration")?).await,
+        Work::Serve(config) => run(*config.context("reading configuration")?).await,
         Work::Other(Command::Keys {
             action: KeysCommand::Generate { out },
         }) => {
@@ -72,11 +73,23 @@ async fn execute(work: Work) -> anyhow::Result<ExitCode> {
 
 async fn run(config: ServeConfig) -> anyhow::Result<()> {
     irp_emulator::logging::init(&config.log, config.log_format).context("--log-level")?;
-    let pems = match &config.keys {
-        Some(dir) => KeyPems::read_dir(dir).context("reading --keys")?,
-        None => KeyPems::embedded(),
-    };
-    let keys = KeySet::from_pems(pems).context("loading keys")?;
+    let mut specs = Vec::with_capacity(config.irps.len());
+    for irp in &config.irps {
+        let pems = match &irp.keys {
+            KeySource::Dir(dir) if Some(dir) == config.keys.as_ref() => {
+                KeyPems::read_dir(dir).context("reading --keys")?
+            }
+            KeySource::Dir(dir) => KeyPems::read_dir(dir)
+                .with_context(|| format!("reading the keys of IRP {}", irp.irp.name))?,
+            KeySource::Embedded(n) => KeyPems::embedded_set(*n),
+        };
+        specs.push(IrpSpec {
+            irp: irp.irp.clone(),
+            keys: KeySet::from_pems(pems).context("loading keys")?,
+            profile: irp.profile,
+            answer_time: irp.answer_time,
+        });
+    }
     let store = Store::open(&config.state, config.store).context("opening the state")?;
     match store.location() {
         Location::Dir(dir) => tracing::info!("state in {}", dir.display()),
@@ -91,28 +104,27 @@ async fn run(config: ServeConfig) -> anyhow::Result<()> {
         None => FaultFile::default(),
     };
     let seed = config.settings.faults.seed;
-    let state = AppState::open(config.settings, keys, clock, store).context("loading the state")?;
-    state.load_faults(faults);
-    let listener = std::net::TcpListener::bind(&config.addr)
-        .with_context(|| format!("binding {}", config.addr))?;
+    let states =
+        AppState::open_irps(config.settings, specs, clock, store).context("loading the state")?;
+    let mut named = Vec::with_capacity(states.len());
+    let mut servers = Vec::with_capacity(states.len());
+    for (irp, state) in config.irps.iter().zip(states) {
+        // Each IRP loads the whole file; a rule's `irp` matcher picks where it fires.
+        state.load_faults(faults.clone());
+        let listener = std::net::TcpListener::bind(&irp.listen)
+            .with_context(|| format!("binding {}", irp.listen))?;
+        named.push((irp.irp.name.to_string(), listener.local_addr()?));
+        servers.push((listener, state));
+    }
     // The handlers are in place before anyone can know the address: a SIGTERM sent right
     // after the "listening on" line is a graceful shutdown, not a kill.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
     let scheme = if config.tls { "https" } else { "http" };
     // One write, errors ignored: a script that reads the first line and closes the pipe
     // must not make a later print fail.
-    let banner = format!(
-        "listening on {scheme}://{}\nfault seed {seed} (replay with --seed {seed})\n",
-        listener.local_addr()?
-    );
+    let banner = irp_emulator::server::banner(scheme, &named, seed);
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
-    if config.tls {
-        irp_emulator::serve_tls(listener, state, shutdown).await?;
-    } else {
-        listener.set_nonblocking(true)?;
-        let listener = tokio::net::TcpListener::from_std(listener)?;
-        irp_emulator::serve(listener, state, shutdown).await?;
-    }
+    irp_emulator::server::serve_several(servers, config.tls, shutdown).await?;
     Ok(())
 }
 

@@ -141,6 +141,10 @@ pub struct Entry {
     /// The fault generator's seed when the call was served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// The IRP the call went to (`nic1`, `nic2`, …), when the process serves several;
+    /// absent from a single-IRP emulator's entries (the harness reads it so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irp: Option<String>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

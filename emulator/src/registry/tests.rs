@@ -30,6 +30,7 @@ fn record(irn: &Irn, ack_no: AckNo, ewb: Option<EwayBill>) -> IrnRecord {
         },
         status: IrnStatus::Active,
         ewb,
+        irp: IrpName::nic1(),
     }
 }
 
@@ -53,7 +54,7 @@ async fn commit(
     doc_no: &str,
     ewb: Option<EwayBill>,
 ) -> Result<(), StoreError> {
-    let claim = registry.reserve(irn, NOW)?.unwrap();
+    let claim = registry.reserve(irn, NOW, &Irp::default())?.unwrap();
     let record = record(irn, claim.ack_no, ewb);
     registry
         .commit(
@@ -119,7 +120,7 @@ async fn lookups_are_not_recompiled_after_a_write() {
         let stored = registry.get(&irn(1)).unwrap().unwrap();
         assert_eq!(stored.ewb.map(|e| e.ewb_no), Some(ewb_no));
         assert!(matches!(
-            registry.reserve(&irn(1), NOW).unwrap(),
+            registry.reserve(&irn(1), NOW, &Irp::default()).unwrap(),
             Err(Conflict::Duplicate { .. })
         ));
         let ewb = (n % 2 == 0).then(|| bill(registry.next_ewb_no().unwrap()));
@@ -130,7 +131,12 @@ async fn lookups_are_not_recompiled_after_a_write() {
     // Every reader connection has run every lookup by now.
     for _ in 0..4 {
         assert!(registry.get(&irn(2)).unwrap().is_some());
-        assert!(registry.reserve(&irn(3), NOW).unwrap().is_err());
+        assert!(
+            registry
+                .reserve(&irn(3), NOW, &Irp::default())
+                .unwrap()
+                .is_err()
+        );
     }
     let recompiled: Vec<i32> = registry
         .store
@@ -171,6 +177,66 @@ async fn filled_copies_read_back_and_numbering_continues_above_them() {
         assert_eq!(registry.invoice(irn).unwrap().unwrap().doc_dtls.no, "DOC/1");
     }
     assert!(registry.get(&irn(1)).unwrap().is_none());
-    let claim = registry.reserve(&irn(9), NOW).unwrap().unwrap();
+    let claim = registry
+        .reserve(&irn(9), NOW, &Irp::default())
+        .unwrap()
+        .unwrap();
     assert_eq!(claim.ack_no, AckNo::issue(2026, 14));
+}
+
+/// The registry is the GSTN-level view: a document held at NIC-1 (in flight or committed) is
+/// a conflict at NIC-2 naming NIC-1, NIC-2's AckNo series starts with 2, and the refusals kept
+/// for "Get rejected IRNs" are found by IRP, supplier and day, and go with a reset.
+#[tokio::test]
+async fn conflicts_name_the_holding_irp_and_rejections_are_kept_per_irp() {
+    let registry = Registry::open(Store::in_memory().unwrap()).unwrap();
+    let nic2 = Irp {
+        name: IrpName::parse("nic2").unwrap(),
+        ack_digit: 2,
+    };
+    let in_flight = registry
+        .reserve(&irn(1), NOW, &Irp::default())
+        .unwrap()
+        .unwrap();
+    let held_by = |conflict: Conflict| match conflict {
+        Conflict::Duplicate { irp, .. } => irp,
+        Conflict::Cancelled => unreachable!("not cancelled"),
+    };
+    let seen = registry.reserve(&irn(1), NOW, &nic2).unwrap().unwrap_err();
+    assert_eq!(held_by(seen), IrpName::nic1());
+    drop(in_flight);
+    commit(&registry, &irn(1), "DOC/1", None).await.unwrap();
+    let stored = registry.reserve(&irn(1), NOW, &nic2).unwrap().unwrap_err();
+    assert_eq!(held_by(stored), IrpName::nic1());
+    let at_nic2 = registry.reserve(&irn(2), NOW, &nic2).unwrap().unwrap();
+    assert_eq!(at_nic2.ack_no.irp_digit(), 2);
+    drop(at_nic2);
+
+    let rejection = Rejection {
+        irp: nic2.name.clone(),
+        supplier: samples::LARGE_SUPPLIER.into(),
+        irn: irn(1),
+        doc_type: "INV".into(),
+        doc_no: "DOC/1".into(),
+        doc_date: "30/03/2026".into(),
+        held_irp: IrpName::nic1(),
+        ack_no: AckNo::issue(2026, 1),
+        at: NOW,
+    };
+    registry.reject(rejection.clone()).await.unwrap();
+    let day = |irp: &IrpName, supplier: &str| {
+        registry
+            .rejected(
+                irp,
+                supplier,
+                NOW - time::Duration::hours(1),
+                NOW + time::Duration::hours(1),
+            )
+            .unwrap()
+    };
+    assert_eq!(day(&nic2.name, samples::LARGE_SUPPLIER), [rejection]);
+    assert!(day(&IrpName::nic1(), samples::LARGE_SUPPLIER).is_empty());
+    assert!(day(&nic2.name, "29AAACS2222B1ZY").is_empty());
+    registry.clear().await.unwrap();
+    assert!(day(&nic2.name, samples::LARGE_SUPPLIER).is_empty());
 }

@@ -3,13 +3,15 @@
 //!
 //! The accept loop is ours (hyper's HTTP/1.1 connection, not a framework's `serve`) because
 //! a public endpoint needs what `axum::serve` does not give: a head timeout, an idle
-//! deadline, a cap on connections and a bounded shutdown, the same on both ports.
+//! deadline, a cap on connections and a bounded shutdown, the same on both ports. One
+//! process may serve several IRPs, one listener each ([`serve_several`]).
 
 mod abort;
 mod deadline;
 mod idle;
 mod limits;
 mod listener;
+mod several;
 
 use std::{future::Future, io, sync::Arc};
 
@@ -23,6 +25,7 @@ pub use self::abort::Abort;
 pub use self::deadline::BodyDeadlineExceeded;
 use self::deadline::DeadlineBody;
 pub use self::limits::ServerLimits;
+pub use self::several::{banner, serve_several};
 use crate::{
     keys::KeyPems,
     routes::{canonical_path, panic_answer},

@@ -299,6 +299,7 @@ async fn health_reveals_nothing_secret() {
         [
             "control_allowed",
             "fault_header",
+            "irp",
             "now",
             "profile",
             "seed",

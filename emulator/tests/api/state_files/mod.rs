@@ -196,6 +196,11 @@ async fn a_version_1_database_is_migrated_and_keeps_everything() {
     )))
     .await;
     assert_eq!(journal["count"], 3, "{journal}");
+    // Everything registered before version 6 is NIC-1's (the fixture's IRNs are found
+    // without an `irp` header above), and a single-IRP journal names no IRP.
+    for entry in journal["entries"].as_array().unwrap() {
+        assert!(entry.get("irp").is_none(), "{entry}");
+    }
     drop(process);
     let version = rusqlite::Connection::open(data.join(irp_emulator::store::DB_FILE))
         .unwrap()
