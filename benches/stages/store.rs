@@ -154,7 +154,7 @@ pub(crate) fn stages(c: &mut Criterion, bench: &Bench) {
                 },
                 |irn| {
                     let claim = registry
-                        .reserve(&irn, BENCH_TIME)
+                        .reserve(&irn, BENCH_TIME, &irp_emulator::irp::Irp::default())
                         .expect("store")
                         .expect("a new document");
                     let record = IrnRecord {

@@ -35,6 +35,8 @@ pub enum Api {
     GetEwb,
     /// Cancel e-way bill (the sandbox-only e-way bill system API).
     CancelEwb,
+    /// Get rejected IRNs (what cross-IRP de-duplication refused).
+    RejectedIrns,
     /// A path or method no API answers.
     Unknown,
 }
@@ -49,7 +51,7 @@ struct Row {
 }
 
 /// The table. Paths use NIC's spelling; `{name}` is a path parameter.
-const TABLE: [Row; 10] = [
+const TABLE: [Row; 11] = [
     Row {
         api: Api::Auth,
         post: true,
@@ -125,6 +127,15 @@ const TABLE: [Row; 10] = [
         paths: &["/ewaybillapi/v1.03/ewayapi"],
         name: "cancel_ewb",
         title: "Cancel e-way bill",
+    },
+    // NIC documents `<URL>/api/invoice/rejectedirns`; served under the e-invoice prefix
+    // like Get IRN (reference §5, row 11: UNCONFIRMED).
+    Row {
+        api: Api::RejectedIrns,
+        post: false,
+        paths: &["/eicore/v1.03/Invoice/rejectedirns"],
+        name: "rejected_irns",
+        title: "Get rejected IRNs",
     },
 ];
 
@@ -218,7 +229,7 @@ mod tests {
             assert_eq!(serde_json::to_value(api).unwrap(), api.name());
         }
         assert_eq!(Api::parse("nope"), None);
-        assert_eq!(Api::served().count(), 10);
+        assert_eq!(Api::served().count(), 11);
     }
 
     #[test]

@@ -4,8 +4,11 @@
 //! A supplier reaches its own IRNs. An operator reaches an IRN it is named on (`EcmGstin`)
 //! only by naming the supplier in `sup_gstin`, as NIC's reference describes for Get IRN,
 //! Cancel IRN and the e-way bill APIs; anyone else gets the API's "not yours" code.
+//!
+//! The caller also says where it called: the IRP ([`Caller::at`]) and its `irp` header, with
+//! which a call at one NIC IRP acts on an IRN held at the other ("criss-cross").
 
-use crate::gstin::Gstin;
+use crate::{gstin::Gstin, irp::Irp};
 
 /// The caller of a document API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +17,10 @@ pub struct Caller {
     pub gstin: Gstin,
     /// The supplier named in `sup_gstin`, when an operator acts for one.
     pub for_supplier: Option<Gstin>,
+    /// The IRP the call reached.
+    pub at: Irp,
+    /// The `irp` header (`NIC1`/`NIC2`), as sent.
+    pub irp_header: Option<String>,
 }
 
 impl Caller {
@@ -22,6 +29,8 @@ impl Caller {
         Self {
             gstin,
             for_supplier: None,
+            at: Irp::default(),
+            irp_header: None,
         }
     }
 
@@ -53,8 +62,8 @@ mod tests {
         let stranger = gstin("29AAACS2222B1ZY");
         let op = Some(operator.as_str());
         let acting = |caller: &Gstin, named: Option<&Gstin>| Caller {
-            gstin: caller.clone(),
             for_supplier: named.cloned(),
+            ..Caller::own(caller.clone())
         };
         for (caller, named, on, reaches) in [
             (&supplier, None, op, true),

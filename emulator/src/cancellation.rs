@@ -72,6 +72,7 @@ pub async fn cancel(
     let record = state
         .registry
         .get(&irn)?
+        .filter(|r| r.visible_to(caller))
         .ok_or(ErrorCode::IrnNotAvailable)?;
     if !record.reachable_by(caller) {
         return Err(ErrorCode::NotYourInvoice.into());

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, builder::BoolishValueParser};
 
 use crate::{
     config::{ConfigError, ConfigFile, Profile, Settings},
+    irp::IrpListen,
     logging::LogFormat,
     store::{Location, StoreOptions, Synchronous},
 };
@@ -155,6 +156,11 @@ pub struct ServeArgs {
     /// Async worker threads, and as many RSA signer threads [default: one of each per core].
     #[arg(long, env = "IRP_EMULATOR_THREADS", value_name = "N")]
     pub threads: Option<usize>,
+    /// Serve several IRPs, e.g. nic1,nic2: each on its own port (consecutive from --addr's,
+    /// or its [[irp]] table's `listen`), with its own keys, sessions and AckNo series
+    /// [default: one IRP, nic1].
+    #[arg(long, env = "IRP_EMULATOR_IRPS", value_name = "NAMES")]
+    pub irps: Option<String>,
 }
 
 /// `serve` options after merging flags, environment, file and defaults.
@@ -180,6 +186,9 @@ pub struct ServeConfig {
     pub clock_speed: f64,
     /// The fault file to load at start.
     pub faults: Option<PathBuf>,
+    /// The IRPs to serve, in order (the first is `addr` with `keys` unless its table says
+    /// otherwise).
+    pub irps: Vec<IrpListen>,
 }
 
 impl ServeArgs {
@@ -198,12 +207,21 @@ impl ServeArgs {
         if let Some(threads) = self.threads {
             settings.server.threads = threads;
         }
+        let addr = self
+            .addr
+            .or_else(|| file.addr.clone())
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let keys = self.keys.or_else(|| file.keys.clone());
+        let irps = crate::irp::resolve(
+            self.irps.as_deref(),
+            file.irp.as_deref().unwrap_or_default(),
+            &addr,
+            keys.clone(),
+        )?;
         Ok(ServeConfig {
-            addr: self
-                .addr
-                .or_else(|| file.addr.clone())
-                .unwrap_or_else(|| "127.0.0.1:8080".into()),
-            keys: self.keys.or_else(|| file.keys.clone()),
+            addr,
+            keys,
+            irps,
             tls: self.tls || file.tls.unwrap_or(false),
             log: self
                 .log_level

@@ -102,6 +102,8 @@ pub struct Settings {
     pub server: ServerLimits,
     /// Fault injection: the seed and whether the per-call header is honoured.
     pub faults: FaultSettings,
+    /// The IRP these settings serve (each IRP of a process has its own copy).
+    pub irp: crate::irp::Irp,
 }
 
 /// Fault injection settings.
@@ -143,6 +145,7 @@ impl Settings {
             journal: Retention::default(),
             server: ServerLimits::default(),
             faults: FaultSettings::default(),
+            irp: crate::irp::Irp::default(),
         }
     }
 
@@ -252,6 +255,8 @@ pub struct ConfigFile {
     pub allow_fault_header: Option<bool>,
     /// The fault generator's seed.
     pub seed: Option<u64>,
+    /// The IRPs to serve (`[[irp]]` tables); absent, one `nic1` on `addr`.
+    pub irp: Option<Vec<crate::irp::IrpTable>>,
 }
 
 /// Why the configuration file could not be used.
@@ -273,6 +278,9 @@ pub enum ConfigError {
         /// The cause.
         source: toml::de::Error,
     },
+    /// The IRPs (`--irps`, `[[irp]]`) do not add up.
+    #[error(transparent)]
+    Irps(#[from] crate::irp::IrpConfigError),
 }
 
 impl ConfigFile {

@@ -21,6 +21,8 @@ pub struct IrpHeaders {
     pub auth_token: Option<String>,
     /// `sup_gstin`: the supplier when an e-commerce operator acts.
     pub sup_gstin: Option<String>,
+    /// `irp`: `NIC1`/`NIC2`, the NIC IRP holding the IRN a call acts on ("criss-cross").
+    pub irp: Option<String>,
 }
 
 /// Which IRP header a name denotes, if any: lower-cased, with `-` read as `_`.
@@ -38,6 +40,8 @@ pub enum HeaderField {
     AuthToken,
     /// `sup_gstin`
     SupGstin,
+    /// `irp`
+    Irp,
 }
 
 /// Normalises a header name: ASCII lower case, `-` → `_`.
@@ -63,6 +67,7 @@ impl HeaderField {
             "user_name" | "username" => Some(Self::UserName),
             "authtoken" | "auth_token" => Some(Self::AuthToken),
             "sup_gstin" => Some(Self::SupGstin),
+            "irp" => Some(Self::Irp),
             _ => None,
         }
     }
@@ -86,6 +91,7 @@ impl IrpHeaders {
                 HeaderField::UserName => &mut out.user_name,
                 HeaderField::AuthToken => &mut out.auth_token,
                 HeaderField::SupGstin => &mut out.sup_gstin,
+                HeaderField::Irp => &mut out.irp,
             };
             slot.get_or_insert_with(|| value.to_owned());
         }
@@ -114,6 +120,8 @@ mod tests {
             ("AuthToken", HeaderField::AuthToken),
             ("authtoken", HeaderField::AuthToken),
             ("sup_gstin", HeaderField::SupGstin),
+            ("irp", HeaderField::Irp),
+            ("IRP", HeaderField::Irp),
         ] {
             assert_eq!(HeaderField::recognise(name), Some(field), "{name}");
         }

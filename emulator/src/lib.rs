@@ -25,7 +25,10 @@
 //! - [`rules`]: NIC's business rules in evaluation order, with their knobs.
 //! - [`caller`]: who acts on a document (with `sup_gstin`, an operator for its supplier).
 //! - [`registration`], [`retrieval`], [`cancellation`], [`ewaybill`]: the invoice lifecycle
-//!   (`ewaybill/`: wire shapes, the 40xx rules, validity, lifecycle).
+//!   (`ewaybill/`: wire shapes, the 40xx rules, validity, lifecycle); [`rejected`]: Get
+//!   rejected IRNs.
+//! - [`irp`]: several IRPs in one process: names, AckNo digits, the `irp` header's
+//!   "criss-cross" rule, the cross-IRP duplicate marker and each IRP's answer time.
 //! - [`registry`]: registered IRNs and e-way bills (an IRN and the e-way bill made with it
 //!   commit in one transaction); [`signing`]: the RS256 JWS signer.
 //! - [`store`]: the SQLite state (group commit, migrations, export/import, the integrity
@@ -57,6 +60,7 @@ pub mod gstin;
 pub mod headers;
 pub mod invoice;
 pub mod irn;
+pub mod irp;
 pub mod journal;
 pub mod keys;
 pub mod logging;
@@ -67,6 +71,7 @@ pub mod qr;
 pub mod ratelimit;
 pub mod registration;
 pub mod registry;
+pub mod rejected;
 pub mod retrieval;
 mod routes;
 pub mod rules;

@@ -42,6 +42,7 @@ pub fn login(
         client_id: request.client_id.clone(),
         user_name: request.user_name.clone(),
         gstin: taxpayer.gstin.clone(),
+        irp: settings.irp.name.clone(),
     };
     Ok(sessions.login(
         identity,

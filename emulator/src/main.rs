@@ -9,9 +9,10 @@ use irp_emulator::{
     clock::Clock,
     config::ConfigError,
     faults::FaultFile,
+    irp::KeySource,
     keys::{KeyPems, KeySet},
     probe::{self, HealthUrl},
-    state::AppState,
+    state::{AppState, IrpSpec},
     store::{self, Location, Store},
 };
 
@@ -72,11 +73,23 @@ async fn execute(work: Work) -> anyhow::Result<ExitCode> {
 
 async fn run(config: ServeConfig) -> anyhow::Result<()> {
     irp_emulator::logging::init(&config.log, config.log_format).context("--log-level")?;
-    let pems = match &config.keys {
-        Some(dir) => KeyPems::read_dir(dir).context("reading --keys")?,
-        None => KeyPems::embedded(),
-    };
-    let keys = KeySet::from_pems(pems).context("loading keys")?;
+    let mut specs = Vec::with_capacity(config.irps.len());
+    for irp in &config.irps {
+        let pems = match &irp.keys {
+            KeySource::Dir(dir) if Some(dir) == config.keys.as_ref() => {
+                KeyPems::read_dir(dir).context("reading --keys")?
+            }
+            KeySource::Dir(dir) => KeyPems::read_dir(dir)
+                .with_context(|| format!("reading the keys of IRP {}", irp.irp.name))?,
+            KeySource::Embedded(n) => KeyPems::embedded_set(*n),
+        };
+        specs.push(IrpSpec {
+            irp: irp.irp.clone(),
+            keys: KeySet::from_pems(pems).context("loading keys")?,
+            profile: irp.profile,
+            answer_time: irp.answer_time,
+        });
+    }
     let store = Store::open(&config.state, config.store).context("opening the state")?;
     match store.location() {
         Location::Dir(dir) => tracing::info!("state in {}", dir.display()),
@@ -91,22 +104,62 @@ async fn run(config: ServeConfig) -> anyhow::Result<()> {
         None => FaultFile::default(),
     };
     let seed = config.settings.faults.seed;
-    let state = AppState::open(config.settings, keys, clock, store).context("loading the state")?;
-    state.load_faults(faults);
-    let listener = std::net::TcpListener::bind(&config.addr)
-        .with_context(|| format!("binding {}", config.addr))?;
+    let states =
+        AppState::open_irps(config.settings, specs, clock, store).context("loading the state")?;
+    let mut listeners = Vec::with_capacity(states.len());
+    for (irp, state) in config.irps.iter().zip(states) {
+        // Each IRP keeps the fault file's rules its `irp` matcher admits (all without one).
+        state.load_faults(faults.clone());
+        let listener = std::net::TcpListener::bind(&irp.listen)
+            .with_context(|| format!("binding {}", irp.listen))?;
+        listeners.push((irp.irp.name.to_string(), listener, state));
+    }
     // The handlers are in place before anyone can know the address: a SIGTERM sent right
     // after the "listening on" line is a graceful shutdown, not a kill.
     let shutdown = shutdown_signal().context("installing the signal handlers")?;
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
     let scheme = if config.tls { "https" } else { "http" };
     // One write, errors ignored: a script that reads the first line and closes the pipe
-    // must not make a later print fail.
-    let banner = format!(
-        "listening on {scheme}://{}\nfault seed {seed} (replay with --seed {seed})\n",
-        listener.local_addr()?
-    );
+    // must not make a later print fail. One line per IRP, in configuration order; the name
+    // follows only when there are several, so a single IRP prints what it always printed.
+    let several = listeners.len() > 1;
+    let mut banner = String::new();
+    for (name, listener, _) in &listeners {
+        banner.push_str(&format!(
+            "listening on {scheme}://{}",
+            listener.local_addr()?
+        ));
+        if several {
+            banner.push_str(&format!(" ({name})"));
+        }
+        banner.push('\n');
+    }
+    banner.push_str(&format!("fault seed {seed} (replay with --seed {seed})\n"));
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), banner.as_bytes());
-    if config.tls {
+    let mut servers = Vec::with_capacity(listeners.len());
+    for (_, listener, state) in listeners {
+        let mut stopped = stopped.clone();
+        let shutdown = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        servers.push(serve_one(listener, state, config.tls, shutdown));
+    }
+    futures_util::future::try_join_all(servers).await?;
+    Ok(())
+}
+
+/// Serves one IRP's listener until `shutdown`.
+async fn serve_one(
+    listener: std::net::TcpListener,
+    state: AppState,
+    tls: bool,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if tls {
         irp_emulator::serve_tls(listener, state, shutdown).await?;
     } else {
         listener.set_nonblocking(true)?;

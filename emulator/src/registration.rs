@@ -15,7 +15,7 @@ use crate::{
     gstin::Gstin,
     invoice::{AckNo, EwbNo, Invoice, QrData, to_dotnet_json},
     irn::{FinancialYear, Irn},
-    registry::{Conflict, IrnRecord, IrnStatus, NewRecord, Signed},
+    registry::{Conflict, IrnRecord, IrnStatus, NewRecord, Rejection, Signed},
     rules::{self, Accepted, Context},
     state::AppState,
 };
@@ -75,18 +75,52 @@ pub struct Registered {
     pub info: Option<Value>,
 }
 
-fn conflict_error(conflict: Conflict) -> ApiError {
-    match conflict {
-        Conflict::Duplicate {
-            ack_no,
-            ack_dt,
-            irn,
-        } => ApiError::new(ErrorCode::DuplicateIrn).with_info(json!([{
-            "InfCd": "DUPIRN",
-            "Desc": { "AckNo": ack_no, "AckDt": format_ist_minute(ack_dt), "Irn": irn.as_str() }
-        }])),
-        Conflict::Cancelled => ApiError::new(ErrorCode::CancelledDocumentNumber),
+/// The answer to a document that is already registered: 2150 with `DUPIRN` when this IRP
+/// holds it; when another IRP does, the cross-IRP marker the settings choose, and the
+/// refusal is kept for "Get rejected IRNs". A cancelled document number is 2278 wherever it
+/// was registered.
+async fn refuse(
+    state: &AppState,
+    conflict: Conflict,
+    supplier: &Gstin,
+    invoice: &Invoice,
+    now: OffsetDateTime,
+) -> ApiError {
+    let Conflict::Duplicate {
+        ack_no,
+        ack_dt,
+        irn,
+        irp,
+    } = conflict
+    else {
+        return ApiError::new(ErrorCode::CancelledDocumentNumber);
+    };
+    let mut desc =
+        json!({ "AckNo": ack_no, "AckDt": format_ist_minute(ack_dt), "Irn": irn.as_str() });
+    if irp == state.settings.irp.name {
+        return ApiError::new(ErrorCode::DuplicateIrn)
+            .with_info(json!([{ "InfCd": "DUPIRN", "Desc": desc }]));
     }
+    let marker = state.settings.rules.cross_irp_duplicate;
+    if marker.names_the_irp() {
+        desc["IrnDtl"] = json!({ "RegIrp": irp.wire() });
+    }
+    let rejection = Rejection {
+        irp: state.settings.irp.name.clone(),
+        supplier: supplier.to_string(),
+        irn,
+        doc_type: invoice.doc_dtls.typ.code().to_owned(),
+        doc_no: invoice.doc_dtls.no.clone(),
+        doc_date: invoice.doc_dtls.dt.clone(),
+        held_irp: irp,
+        ack_no,
+        at: now,
+    };
+    if let Err(e) = state.registry.reject(rejection).await {
+        return internal(e);
+    }
+    ApiError::new(ErrorCode::DuplicateIrn)
+        .with_info(json!([{ "InfCd": marker.info_code(), "Desc": desc }]))
 }
 
 fn internal(cause: impl std::fmt::Display) -> ApiError {
@@ -164,7 +198,10 @@ async fn register(
         &invoice.doc_dtls.no,
         rules.doc_no_case.into(),
     );
-    let claim = state.registry.reserve(&irn, now)?.map_err(conflict_error)?;
+    let claim = match state.registry.reserve(&irn, now, &state.settings.irp)? {
+        Ok(claim) => claim,
+        Err(conflict) => return Err(refuse(state, conflict, &accepted.seller, &invoice, now).await),
+    };
     invoice.ack_no = Some(claim.ack_no);
     invoice.ack_dt = Some(format_ist(now));
     invoice.irn = Some(irn.to_string());
@@ -178,6 +215,7 @@ async fn register(
         signed: sign(state, &invoice).await?,
         status: IrnStatus::Active,
         ewb: None,
+        irp: state.settings.irp.name.clone(),
     };
     // The e-way bill's rules run on the invoice in hand, before anything is committed, so
     // the one transaction below holds the IRN and its e-way bill, or the IRN alone.

@@ -14,7 +14,11 @@ use crate::{
 /// The registration of `irn` as `caller` may see it.
 pub fn by_irn(state: &AppState, caller: &Caller, irn: &Irn) -> Result<IrnAnswer, ApiError> {
     let now = state.clock.now();
-    let record = state.registry.get(irn)?.ok_or(ErrorCode::IrnNotAvailable)?;
+    let record = state
+        .registry
+        .get(irn)?
+        .filter(|r| r.visible_to(caller))
+        .ok_or(ErrorCode::IrnNotAvailable)?;
     if !record.reachable_by(caller) {
         return Err(ErrorCode::NotYourInvoice.into());
     }

@@ -5,6 +5,12 @@
 //! [`TaxpayerBook`] (kept in memory, since every request consults them, and written
 //! through), and the [`Journal`]. Each owner checks, persists, then applies. The store and
 //! the sealer are private to the state; routes call the owners.
+//!
+//! One process may serve several IRPs ([`AppState::open_irps`]): one `AppState` each, with
+//! its own settings (name, profile), keys, signer, fault plan, rate limits and answer time,
+//! sharing one clock, store, registry (the GSTN-level view of registered documents), taxpayer
+//! master, session book (each token names its IRP) and journal. Secrets at rest are sealed
+//! with the first IRP's key set.
 
 use std::{
     ops::Deref,
@@ -13,9 +19,10 @@ use std::{
 
 use crate::{
     clock::Clock,
-    config::Settings,
+    config::{Profile, Settings},
     faults::{FaultFile, FaultPlan},
     invoice::InvoiceSchema,
+    irp::{AnswerClock, AnswerTime, Irp},
     journal::Journal,
     keys::KeySet,
     ratelimit::RateLimiter,
@@ -52,18 +59,20 @@ pub struct Shared {
     pub keys: KeySet,
     /// The one clock every rule reads.
     pub clock: Clock,
-    /// The compiled invoice schema.
-    pub schema: InvoiceSchema,
-    /// The RS256 signer for invoices and QR codes.
+    /// The compiled invoice schema (shared).
+    pub schema: Arc<InvoiceSchema>,
+    /// The RS256 signer for invoices and QR codes (this IRP's key).
     pub signer: JwsSigner,
-    /// Registered IRNs and e-way bills.
-    pub registry: Registry,
-    /// Auth tokens and session keys.
-    pub sessions: SessionBook,
-    /// The taxpayer master and its changes.
-    pub master: TaxpayerBook,
-    /// The journal of API calls.
-    pub journal: Journal,
+    /// Registered IRNs and e-way bills, at every IRP of the process.
+    pub registry: Arc<Registry>,
+    /// Auth tokens and session keys (each names the IRP that issued it).
+    pub sessions: Arc<SessionBook>,
+    /// The taxpayer master and its changes (shared).
+    pub master: Arc<TaxpayerBook>,
+    /// The journal of API calls (shared; each entry names its IRP).
+    pub journal: Arc<Journal>,
+    /// This IRP's answer-time model.
+    pub answer_clock: AnswerClock,
     /// The fault rules in force (never held across `.await`: see [`AppState::fault_plan`]).
     pub faults: Mutex<FaultPlan>,
     /// The rate-limit rules and their windows (never held across `.await`: see
@@ -78,35 +87,79 @@ impl AppState {
     }
 
     /// State over `store`: the default taxpayer data set with the stored changes applied,
-    /// and the stored sessions.
+    /// and the stored sessions. One IRP, named by `settings.irp`.
     pub fn open(
         settings: Settings,
         keys: KeySet,
         clock: Clock,
         store: Store,
     ) -> Result<Self, StateError> {
-        // Seals secrets (SEKs, passwords) before they reach the store.
-        let sealer = Arc::new(Sealer::from_secret(keys.pems.auth_private.as_bytes()));
-        let master = TaxpayerBook::open(store.clone(), sealer.clone())?;
-        let sessions = SessionBook::open(store.clone(), sealer, &master.read())?;
-        let signer = JwsSigner::new(&keys, settings.issuer(), settings.server.threads());
-        let journal = Journal::new(store.clone(), settings.journal)?;
+        let irp = IrpSpec {
+            irp: settings.irp.clone(),
+            keys,
+            profile: None,
+            answer_time: AnswerTime::default(),
+        };
+        let mut states = Self::open_irps(settings, vec![irp], clock, store)?;
+        Ok(states.remove(0))
+    }
+
+    /// One state per IRP of `irps` (in order, at least one), over one shared store, clock,
+    /// registry, master, session book and journal. Each IRP's settings are `settings` with
+    /// its name and profile; its signer gets its share of the signer threads.
+    pub fn open_irps(
+        settings: Settings,
+        irps: Vec<IrpSpec>,
+        clock: Clock,
+        store: Store,
+    ) -> Result<Vec<Self>, StateError> {
+        // Seals secrets (SEKs, passwords) before they reach the store: with the first IRP's
+        // key set, which therefore must stay the same for a data directory.
+        let first_key = irps
+            .first()
+            .map(|spec| spec.keys.pems.auth_private.as_bytes().to_vec())
+            .unwrap_or_default();
+        let sealer = Arc::new(Sealer::from_secret(&first_key));
+        let master = Arc::new(TaxpayerBook::open(store.clone(), sealer.clone())?);
+        let sessions = Arc::new(SessionBook::open(store.clone(), sealer, &master.read())?);
+        let journal = Arc::new(Journal::new(store.clone(), settings.journal)?);
+        let registry = Arc::new(Registry::open(store)?);
+        let schema = Arc::new(InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")));
+        let threads = settings.server.threads().div_ceil(irps.len().max(1));
         let seed = settings.faults.seed;
-        Ok(Self {
-            inner: Arc::new(Shared {
-                settings,
-                keys,
-                clock,
-                schema: InvoiceSchema::v1_1().unwrap_or_else(|e| unreachable!("{e}")),
-                signer,
-                registry: Registry::open(store)?,
-                sessions,
-                master,
-                journal,
-                faults: Mutex::new(FaultPlan::seeded(seed)),
-                rate_limits: Mutex::default(),
-            }),
-        })
+        let states = irps
+            .into_iter()
+            .enumerate()
+            .map(|(index, spec)| {
+                let mut settings = settings.clone();
+                settings.irp = spec.irp;
+                if let Some(profile) = spec.profile
+                    && profile != settings.profile
+                {
+                    settings.profile = profile;
+                    settings.token_lifetime = profile.token_lifetime();
+                }
+                let signer = JwsSigner::new(&spec.keys, settings.issuer(), threads);
+                let answer_seed = seed.wrapping_add(index as u64 + 1);
+                Self {
+                    inner: Arc::new(Shared {
+                        keys: spec.keys,
+                        clock: clock.clone(),
+                        schema: schema.clone(),
+                        signer,
+                        registry: registry.clone(),
+                        sessions: sessions.clone(),
+                        master: master.clone(),
+                        journal: journal.clone(),
+                        answer_clock: AnswerClock::new(spec.answer_time, answer_seed),
+                        faults: Mutex::new(FaultPlan::seeded(seed)),
+                        rate_limits: Mutex::default(),
+                        settings,
+                    }),
+                }
+            })
+            .collect();
+        Ok(states)
     }
 
     /// Reads the taxpayer master (shorthand for `master.read()`; never hold across
@@ -143,6 +196,19 @@ impl AppState {
         self.master.reset(&self.sessions).await?;
         self.registry.clear().await
     }
+}
+
+/// One IRP to serve: who it is, its keys, and how it differs from the common settings.
+#[derive(Debug)]
+pub struct IrpSpec {
+    /// Name and AckNo digit.
+    pub irp: Irp,
+    /// Its key set (credential key, signing key and certificate, TLS).
+    pub keys: KeySet,
+    /// Its profile, when not the common one.
+    pub profile: Option<Profile>,
+    /// Its answer-time model.
+    pub answer_time: AnswerTime,
 }
 
 impl Deref for AppState {

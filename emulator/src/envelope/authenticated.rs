@@ -77,6 +77,11 @@ impl FromRequestParts<AppState> for Authenticated {
             .sessions
             .check(token, &client_id, user_name, gstin, now)
         {
+            // A token belongs to the IRP that issued it: at another it is no token at all.
+            Ok((identity, _)) if identity.irp != state.settings.irp.name => {
+                Err(ApiError::new(ErrorCode::InvalidToken)
+                    .caused_by(format_args!("a token of IRP {}", identity.irp)))
+            }
             Ok((identity, sek)) => {
                 let for_supplier = match headers.sup_gstin.as_deref() {
                     None => None,
@@ -91,6 +96,8 @@ impl FromRequestParts<AppState> for Authenticated {
                     caller: Caller {
                         gstin: identity.gstin.clone(),
                         for_supplier,
+                        at: state.settings.irp.clone(),
+                        irp_header: headers.irp,
                     },
                     identity,
                     sek,

@@ -66,6 +66,7 @@ pub async fn generate(
     let record = state
         .registry
         .get(irn)?
+        .filter(|r| r.visible_to(caller))
         .ok_or(ErrorCode::EwbIrnNotAvailable)?;
     if !record.reachable_by(caller) {
         return Err(ErrorCode::EwbNotAuthorised.into());
@@ -110,7 +111,11 @@ pub async fn generate(
 
 /// The e-way bill of an IRN.
 pub fn details(state: &AppState, caller: &Caller, irn: &Irn) -> Result<EwbDetails, ApiError> {
-    let record = state.registry.get(irn)?.ok_or(ErrorCode::EwbNotFound)?;
+    let record = state
+        .registry
+        .get(irn)?
+        .filter(|r| r.visible_to(caller))
+        .ok_or(ErrorCode::EwbNotFound)?;
     if !record.reachable_by(caller) {
         return Err(ErrorCode::EwbNotAuthorised.into());
     }
@@ -145,7 +150,11 @@ pub async fn cancel(
         .registry
         .irn_of_ewb(ewb_no)?
         .ok_or(EwbSystemCode::NotFound)?;
-    let record = state.registry.get(&irn)?.ok_or(EwbSystemCode::NotFound)?;
+    let record = state
+        .registry
+        .get(&irn)?
+        .filter(|r| r.visible_to(caller))
+        .ok_or(EwbSystemCode::NotFound)?;
     if !record.reachable_by(caller) {
         return Err(EwbSystemCode::NotYoursOrCancelled.into());
     }

@@ -19,7 +19,7 @@ use super::{FaultRule, RuleError};
 use crate::ratelimit::RateLimitRule;
 
 /// The file, read and every rule checked.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultFile {
     /// Fault rules, in order (the first that fires wins).

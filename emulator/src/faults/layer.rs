@@ -70,6 +70,7 @@ fn decide(state: &AppState, request: &Request) -> Option<Decision> {
         gstin: headers.gstin.as_deref(),
         client_id: headers.client_id.as_deref(),
         now: state.clock.now(),
+        irp: state.settings.irp.name.as_str(),
     };
     state.fault_plan().decide(&call)
 }

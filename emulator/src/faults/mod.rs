@@ -218,6 +218,7 @@ mod tests {
             gstin: Some("29AAACL1111A1ZD"),
             client_id: None,
             now: datetime!(2026-03-31 10:00:00 +5:30),
+            irp: "nic1",
         }
     }
 

@@ -54,6 +54,10 @@ pub struct Matcher {
     /// Before this virtual instant (IST `yyyy-MM-dd HH:mm:ss`, exclusive).
     #[serde(default, with = "ist", skip_serializing_if = "Option::is_none")]
     pub until: Option<OffsetDateTime>,
+    /// Only calls to this IRP (its name: `nic1`, `nic2`, …; any case), when one process
+    /// serves several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub irp: Option<String>,
 }
 
 /// What a request is matched on.
@@ -67,6 +71,8 @@ pub struct Call<'a> {
     pub client_id: Option<&'a str>,
     /// The virtual time.
     pub now: OffsetDateTime,
+    /// The IRP called.
+    pub irp: &'a str,
 }
 
 impl Matcher {
@@ -78,6 +84,7 @@ impl Matcher {
             && same(self.client_id.as_deref(), call.client_id)
             && self.from.is_none_or(|from| call.now >= from)
             && self.until.is_none_or(|until| call.now < until)
+            && same(self.irp.as_deref(), Some(call.irp))
     }
 }
 
@@ -241,6 +248,13 @@ impl FaultRule {
     /// Checks a rule read from elsewhere (the `--faults` file).
     pub fn check(self) -> Result<Self, RuleError> {
         let too_long = |ms: u64| ms > MAX_DELAY_SECONDS * 1000;
+        if let Some(irp) = &self.matcher.irp
+            && crate::irp::IrpName::parse(irp).is_err()
+        {
+            return Err(RuleError::Invalid(
+                "irp: an IRP name (1 to 32 letters, digits, '-' or '_')",
+            ));
+        }
         match &self.action {
             Action::Latency { ms, jitter_ms }
                 if too_long(ms.saturating_add(jitter_ms.unwrap_or(0))) =>

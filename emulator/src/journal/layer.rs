@@ -104,6 +104,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         response: body,
         retry_after,
         seed: Some(state.settings.faults.seed),
+        irp: state.settings.irp.name.to_string(),
     };
     log_call(&entry);
     state.journal.append(entry);

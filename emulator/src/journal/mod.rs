@@ -141,6 +141,9 @@ pub struct Entry {
     /// The fault generator's seed when the call was served.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// The IRP the call went to (`nic1` for a single-IRP emulator and older entries).
+    #[serde(default)]
+    pub irp: String,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -23,6 +23,8 @@ pub struct Filter {
     pub request_id: Option<String>,
     /// Only entries whose answer carried this error code.
     pub error_code: Option<String>,
+    /// Only calls to this IRP (its name, any case).
+    pub irp: Option<String>,
     /// At most this many entries; without `since`/`after_id`, the newest ones.
     pub limit: Option<u32>,
 }
@@ -49,9 +51,9 @@ pub(super) fn insert(conn: &Connection, e: &Entry, p: &Payloads) -> rusqlite::Re
     conn.prepare_cached(
         "INSERT INTO journal (request_id, wall_time, virtual_time, api, method, path, client_id,
             gstin, user_name, http_status, status, error_codes, info_codes, latency_us, fault,
-            request, response, retry_after, seed, bytes)
+            request, response, retry_after, seed, bytes, irp)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-            ?18, ?19, ?20)",
+            ?18, ?19, ?20, ?21)",
     )?
     .execute(params![
         e.request_id,
@@ -74,6 +76,7 @@ pub(super) fn insert(conn: &Connection, e: &Entry, p: &Payloads) -> rusqlite::Re
         e.retry_after.and_then(|s| i64::try_from(s).ok()),
         e.seed.and_then(|s| i64::try_from(s).ok()),
         i64::try_from(p.bytes()).unwrap_or(i64::MAX),
+        e.irp,
     ])
     .map(drop)
 }
@@ -128,6 +131,7 @@ fn entry_of(row: &Row<'_>) -> rusqlite::Result<Entry> {
         seed: row
             .get::<_, Option<i64>>(19)?
             .and_then(|s| u64::try_from(s).ok()),
+        irp: row.get(20)?,
     })
 }
 
@@ -166,6 +170,9 @@ pub(super) fn query(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry
             Box::new(code.trim().to_owned()),
         );
     }
+    if let Some(irp) = &f.irp {
+        add("irp = ?", Box::new(irp.to_ascii_lowercase()));
+    }
     let filter = if clauses.is_empty() {
         String::new()
     } else {
@@ -178,7 +185,7 @@ pub(super) fn query(conn: &Connection, f: &Filter) -> rusqlite::Result<Vec<Entry
     let sql = format!(
         "SELECT id, request_id, wall_time, virtual_time, api, method, path, client_id, gstin,
                 user_name, http_status, status, error_codes, info_codes, latency_us, fault,
-                request, response, retry_after, seed
+                request, response, retry_after, seed, irp
            FROM journal {filter} ORDER BY id {order} LIMIT {limit}"
     );
     let mut statement = conn.prepare(&sql)?;
@@ -295,6 +302,7 @@ mod tests {
             response: Value::Null,
             retry_after: None,
             seed: None,
+            irp: "nic1".into(),
         }
     }
 

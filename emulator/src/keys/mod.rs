@@ -84,6 +84,28 @@ impl KeyPems {
         }
     }
 
+    /// The second checked-in TEST key set (`keys/nic2/`), compiled in for the second IRP
+    /// of a process, so `--irps nic1,nic2` needs no files.
+    pub fn embedded_second() -> Self {
+        Self {
+            auth_private: include_str!("../../../keys/nic2/auth-private.pem").to_owned(),
+            auth_public: include_str!("../../../keys/nic2/auth-public.pem").to_owned(),
+            signing_private: include_str!("../../../keys/nic2/signing-private.pem").to_owned(),
+            signing_cert: include_str!("../../../keys/nic2/signing-cert.pem").to_owned(),
+            tls_cert: include_str!("../../../keys/nic2/tls-cert.pem").to_owned(),
+            tls_private: include_str!("../../../keys/nic2/tls-private.pem").to_owned(),
+        }
+    }
+
+    /// Built-in TEST key set `n`: 0 is `keys/`, anything else `keys/nic2/`.
+    pub fn embedded_set(n: usize) -> Self {
+        if n == 0 {
+            Self::embedded()
+        } else {
+            Self::embedded_second()
+        }
+    }
+
     /// Reads a key set from a directory laid out like `keys/`.
     pub fn read_dir(dir: &Path) -> Result<Self, KeyError> {
         let read = |name: &str| {
@@ -196,6 +218,18 @@ mod tests {
         // The same thumbprint, two encodings.
         let raw = URL_SAFE_NO_PAD.decode(&keys.x5t).unwrap();
         assert_eq!(hex_upper(&raw), keys.kid);
+    }
+
+    #[test]
+    fn the_second_embedded_set_loads_and_differs_from_the_first() {
+        let first = KeySet::embedded().unwrap();
+        let second = KeySet::from_pems(KeyPems::embedded_second()).unwrap();
+        assert_ne!(first.kid, second.kid);
+        assert_ne!(first.pems.auth_public, second.pems.auth_public);
+        assert_eq!(
+            KeyPems::embedded_set(1).signing_cert,
+            second.pems.signing_cert
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@
 mod fill;
 mod listing;
 mod record;
+mod rejected;
 mod rows;
 
 use std::{
@@ -35,9 +36,11 @@ use time::OffsetDateTime;
 pub use self::fill::fill;
 pub use self::listing::Summary;
 pub use self::record::{EwayBill, IrnRecord, IrnStatus, Signed};
+pub use self::rejected::Rejection;
 use crate::{
     invoice::{AckNo, CancelReason, EwbNo, Invoice},
     irn::Irn,
+    irp::{Irp, IrpName},
     store::{Sequence, SequenceMarks, Store, StoreError},
 };
 
@@ -52,6 +55,8 @@ pub enum Conflict {
         ack_dt: OffsetDateTime,
         /// The IRN.
         irn: Irn,
+        /// The IRP that holds it (or is registering it).
+        irp: IrpName,
     },
     /// The document number was cancelled and is burnt: 2278.
     Cancelled,
@@ -69,7 +74,7 @@ pub struct NewRecord<'a> {
 /// In-flight registrations, the last numbers issued and the marks that cover them.
 #[derive(Debug)]
 struct Claims {
-    inflight: HashMap<Irn, (AckNo, OffsetDateTime)>,
+    inflight: HashMap<Irn, (AckNo, OffsetDateTime, IrpName)>,
     ack_sequence: u64,
     ewb_sequence: u64,
     marks: SequenceMarks,
@@ -141,22 +146,27 @@ impl Registry {
         self.claims.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Claims `irn` for a new registration at `now` and assigns its AckNo, or reports
-    /// the conflict with an in-flight or committed registration.
+    /// Claims `irn` for a new registration at `irp` at `now` and assigns its AckNo (in
+    /// `irp`'s series), or reports the conflict with an in-flight or committed registration
+    /// at any IRP: the registry is the GSTN-level view every IRP shares.
     pub fn reserve(
         &self,
         irn: &Irn,
         now: OffsetDateTime,
+        irp: &Irp,
     ) -> Result<Result<Claim<'_>, Conflict>, StoreError> {
         let mut claims = self.claims();
-        if let Some(&(ack_no, ack_dt)) = claims.inflight.get(irn) {
+        if let Some((ack_no, ack_dt, held)) = claims.inflight.get(irn) {
             return Ok(Err(Conflict::Duplicate {
-                ack_no,
-                ack_dt,
+                ack_no: *ack_no,
+                ack_dt: *ack_dt,
                 irn: irn.clone(),
+                irp: held.clone(),
             }));
         }
-        if let Some((ack_no, ack_dt, cancelled)) = self.store.read(|c| rows::conflict(c, irn))? {
+        if let Some((ack_no, ack_dt, cancelled, held)) =
+            self.store.read(|c| rows::conflict(c, irn))?
+        {
             return Ok(Err(if cancelled {
                 Conflict::Cancelled
             } else {
@@ -164,11 +174,14 @@ impl Registry {
                     ack_no,
                     ack_dt,
                     irn: irn.clone(),
+                    irp: held,
                 }
             }));
         }
-        let ack_no = AckNo::issue(now.year(), claims.issue(Sequence::Ack)?);
-        claims.inflight.insert(irn.clone(), (ack_no, now));
+        let ack_no = AckNo::issue_at(irp.ack_digit, now.year(), claims.issue(Sequence::Ack)?);
+        claims
+            .inflight
+            .insert(irn.clone(), (ack_no, now, irp.name.clone()));
         Ok(Ok(Claim {
             registry: self,
             irn: irn.clone(),
@@ -260,6 +273,26 @@ impl Registry {
     /// The IRN an e-way bill belongs to.
     pub fn irn_of_ewb(&self, ewb_no: EwbNo) -> Result<Option<Irn>, StoreError> {
         self.store.read(|conn| rows::irn_of_ewb(conn, ewb_no))
+    }
+
+    /// Keeps a document that cross-IRP de-duplication refused, for "Get rejected IRNs".
+    pub async fn reject(&self, rejection: Rejection) -> Result<(), StoreError> {
+        self.store
+            .write(move |conn| rejected::insert(conn, &rejection))
+            .await
+    }
+
+    /// What `irp` refused of `supplier`'s documents between `from` (inclusive) and `until`
+    /// (exclusive), oldest first.
+    pub fn rejected(
+        &self,
+        irp: &IrpName,
+        supplier: &str,
+        from: OffsetDateTime,
+        until: OffsetDateTime,
+    ) -> Result<Vec<Rejection>, StoreError> {
+        self.store
+            .read(|conn| rejected::between(conn, irp, supplier, from, until))
     }
 
     /// Forgets every registration (the sequences keep counting).

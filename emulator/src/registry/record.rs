@@ -8,6 +8,7 @@ use crate::{
     gstin::Gstin,
     invoice::{AckNo, CancelReason, EwbNo},
     irn::Irn,
+    irp::IrpName,
 };
 
 /// Status of a registered IRN.
@@ -92,12 +93,21 @@ pub struct IrnRecord {
     pub status: IrnStatus,
     /// The e-way bill, once generated.
     pub ewb: Option<EwayBill>,
+    /// The IRP that registered it (and holds it).
+    pub irp: IrpName,
 }
 
 impl IrnRecord {
     /// Whether `caller` may see or act on this registration (see [`Caller`]).
     pub fn reachable_by(&self, caller: &Caller) -> bool {
         caller.reaches(&self.supplier, self.operator.as_deref())
+    }
+
+    /// Whether the IRP `caller` called may act on this registration at all: its own, or the
+    /// other NIC IRP's when the `irp` header names it ([`crate::irp::Irp::reaches`]). An IRN
+    /// it may not reach is answered as an unknown one (2148 for Get and Cancel).
+    pub fn visible_to(&self, caller: &Caller) -> bool {
+        caller.at.reaches(&self.irp, caller.irp_header.as_deref())
     }
 
     /// The active (not cancelled) e-way bill, if any.

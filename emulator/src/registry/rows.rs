@@ -9,6 +9,7 @@ use crate::{
     gstin::Gstin,
     invoice::{AckNo, CancelReason, EwbNo, Invoice},
     irn::Irn,
+    irp::IrpName,
     store::{StoreError, from_nanos, to_nanos},
 };
 
@@ -93,6 +94,7 @@ pub(super) struct NewRow {
     invoice: String,
     signed: Signed,
     sequence: u64,
+    irp: String,
 }
 
 impl NewRow {
@@ -109,6 +111,7 @@ impl NewRow {
             invoice,
             signed: r.signed.clone(),
             sequence: r.ack_no.sequence(),
+            irp: r.irp.to_string(),
         })
     }
 
@@ -124,13 +127,14 @@ impl NewRow {
             invoice: self.invoice.clone(),
             signed: self.signed.clone(),
             sequence: ack_no.sequence(),
+            irp: self.irp.clone(),
         }
     }
 
     pub(super) fn insert(self, conn: &Connection) -> rusqlite::Result<()> {
         conn.prepare_cached(
-            "INSERT INTO irn (irn, ack_no, ack_dt, supplier, operator, invoice, signed_invoice, signed_qr)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO irn (irn, ack_no, ack_dt, supplier, operator, invoice, signed_invoice, signed_qr, irp)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             self.irn,
@@ -140,7 +144,8 @@ impl NewRow {
             self.operator,
             self.invoice,
             self.signed.invoice,
-            self.signed.qr
+            self.signed.qr,
+            self.irp
         ])?;
         advance(conn, "ack", self.sequence)
     }
@@ -152,12 +157,13 @@ impl NewRow {
 // So a record is read as its `irn` row, the numbers of its e-way bills (from the covering
 // index) and the newest of them by rowid.
 const IRN_ROW: &str = "SELECT irn, ack_no, ack_dt, supplier, operator, signed_invoice, signed_qr,
-        cancelled_at, cancel_reason, cancel_remark
+        cancelled_at, cancel_reason, cancel_remark, irp
    FROM irn WHERE irn = ?1";
 const EWB_NUMBERS: &str = "SELECT ewb_no FROM ewb WHERE irn = ?1";
 const EWB_ROW: &str =
     "SELECT ewb_no, generated, valid_till, distance_km, cancelled_at FROM ewb WHERE ewb_no = ?1";
-const CONFLICT: &str = "SELECT ack_no, ack_dt, cancelled_at IS NOT NULL FROM irn WHERE irn = ?1";
+const CONFLICT: &str =
+    "SELECT ack_no, ack_dt, cancelled_at IS NOT NULL, irp FROM irn WHERE irn = ?1";
 
 /// Every statement a Generate IRN or a Get IRN runs on a reader connection.
 #[cfg(test)]
@@ -186,7 +192,14 @@ fn record_of(row: &Row<'_>, ewb: Option<EwayBill>) -> rusqlite::Result<IrnRecord
         },
         status,
         ewb,
+        irp: irp_at(row, 10)?,
     })
+}
+
+/// A stored IRP name (always valid: it was a name when it was stored).
+fn irp_at(row: &Row<'_>, column: usize) -> rusqlite::Result<IrpName> {
+    let text: String = row.get(column)?;
+    IrpName::parse(&text).map_err(|e| bad(column, e))
 }
 
 fn ewb_of(row: &Row<'_>) -> rusqlite::Result<EwayBill> {
@@ -226,18 +239,20 @@ pub(super) fn record(conn: &Connection, irn: &Irn) -> rusqlite::Result<Option<Ir
     }
 }
 
-/// What a new registration of `irn` would conflict with: `(AckNo, AckDt, cancelled)` of the
-/// committed registration, if any. Reads three columns of one row, not the signed copies.
+/// What a new registration of `irn` would conflict with: `(AckNo, AckDt, cancelled, IRP)`
+/// of the committed registration, if any. Reads four columns of one row, not the signed
+/// copies.
 pub(super) fn conflict(
     conn: &Connection,
     irn: &Irn,
-) -> rusqlite::Result<Option<(AckNo, OffsetDateTime, bool)>> {
+) -> rusqlite::Result<Option<(AckNo, OffsetDateTime, bool, IrpName)>> {
     conn.prepare_cached(CONFLICT)?
         .query_row([irn.as_str()], |row| {
             Ok((
                 AckNo::from_u64(as_u64(row, 0)?),
                 time_at(row, 1)?,
                 row.get(2)?,
+                irp_at(row, 3)?,
             ))
         })
         .optional()
@@ -329,5 +344,5 @@ pub(super) fn irn_of_ewb(conn: &Connection, ewb_no: EwbNo) -> rusqlite::Result<O
 }
 
 pub(super) fn clear(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("DELETE FROM ewb; DELETE FROM irn;")
+    conn.execute_batch("DELETE FROM ewb; DELETE FROM irn; DELETE FROM rejected;")
 }

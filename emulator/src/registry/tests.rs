@@ -30,6 +30,7 @@ fn record(irn: &Irn, ack_no: AckNo, ewb: Option<EwayBill>) -> IrnRecord {
         },
         status: IrnStatus::Active,
         ewb,
+        irp: IrpName::nic1(),
     }
 }
 
@@ -53,7 +54,7 @@ async fn commit(
     doc_no: &str,
     ewb: Option<EwayBill>,
 ) -> Result<(), StoreError> {
-    let claim = registry.reserve(irn, NOW)?.unwrap();
+    let claim = registry.reserve(irn, NOW, &Irp::default())?.unwrap();
     let record = record(irn, claim.ack_no, ewb);
     registry
         .commit(
@@ -119,7 +120,7 @@ async fn lookups_are_not_recompiled_after_a_write() {
         let stored = registry.get(&irn(1)).unwrap().unwrap();
         assert_eq!(stored.ewb.map(|e| e.ewb_no), Some(ewb_no));
         assert!(matches!(
-            registry.reserve(&irn(1), NOW).unwrap(),
+            registry.reserve(&irn(1), NOW, &Irp::default()).unwrap(),
             Err(Conflict::Duplicate { .. })
         ));
         let ewb = (n % 2 == 0).then(|| bill(registry.next_ewb_no().unwrap()));
@@ -130,7 +131,12 @@ async fn lookups_are_not_recompiled_after_a_write() {
     // Every reader connection has run every lookup by now.
     for _ in 0..4 {
         assert!(registry.get(&irn(2)).unwrap().is_some());
-        assert!(registry.reserve(&irn(3), NOW).unwrap().is_err());
+        assert!(
+            registry
+                .reserve(&irn(3), NOW, &Irp::default())
+                .unwrap()
+                .is_err()
+        );
     }
     let recompiled: Vec<i32> = registry
         .store
@@ -171,6 +177,9 @@ async fn filled_copies_read_back_and_numbering_continues_above_them() {
         assert_eq!(registry.invoice(irn).unwrap().unwrap().doc_dtls.no, "DOC/1");
     }
     assert!(registry.get(&irn(1)).unwrap().is_none());
-    let claim = registry.reserve(&irn(9), NOW).unwrap().unwrap();
+    let claim = registry
+        .reserve(&irn(9), NOW, &Irp::default())
+        .unwrap()
+        .unwrap();
     assert_eq!(claim.ack_no, AckNo::issue(2026, 14));
 }

@@ -138,6 +138,7 @@ async fn health(State(state): State<AppState>, request: Request) -> Json<Value> 
         // What a 403 from any other control path would tell this caller anyway; lets a
         // harness tell "an emulator I may script" from "an emulator" in one call.
         "control_allowed": allowed(&state, &request),
+        "irp": state.settings.irp.name,
     }))
 }
 
@@ -168,6 +169,7 @@ async fn sandbox(State(state): State<AppState>) -> Json<Value> {
         "signing_x5t": state.keys.x5t,
         "issuer": state.settings.issuer(),
         "token_lifetime_minutes": state.settings.token_lifetime.whole_minutes(),
+        "irp": state.settings.irp.name,
     }))
 }
 

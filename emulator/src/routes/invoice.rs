@@ -1,5 +1,5 @@
 //! The e-invoice API group under `/eicore/v1.03/Invoice`: generate, get by IRN, get by
-//! document, cancel. Handlers only unwrap and wrap; the work is in the domain modules.
+//! document, cancel, rejected IRNs. Handlers only unwrap and wrap; the work is in the domain modules.
 
 use axum::extract::{Query, State, rejection::QueryRejection};
 use serde_json::Value;
@@ -10,7 +10,7 @@ use crate::{
     envelope::{Authenticated, Encrypted, Sealed},
     error::{ApiError, ErrorCode},
     irn::Irn,
-    registration, retrieval,
+    registration, rejected, retrieval,
     state::AppState,
 };
 
@@ -52,6 +52,20 @@ pub(super) async fn by_document(
         param("docdate"),
     )?;
     auth.seal(&answer)
+}
+
+pub(super) async fn rejected(
+    auth: Authenticated,
+    State(state): State<AppState>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Result<Sealed, ApiError> {
+    let Query(pairs) =
+        query.map_err(|e| ApiError::new(ErrorCode::IncompleteParameters).caused_by(e))?;
+    let date = pairs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("date"))
+        .map_or("", |(_, v)| v.as_str());
+    auth.seal(&rejected::on(&state, &auth.caller, date)?)
 }
 
 pub(super) async fn cancel(

@@ -29,7 +29,7 @@ pub(super) fn router() -> Router<AppState> {
 }
 
 /// The query string: `since` (RFC 3339, or `yyyy-MM-dd HH:mm:ss` IST; wall time), `after_id`,
-/// `api` (e.g. `generate_irn`), `gstin`, `status` (1/0), `request_id`, `error_code`, `limit`.
+/// `api` (e.g. `generate_irn`), `gstin`, `status` (1/0), `request_id`, `error_code`, `limit`, `irp`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct JournalQuery {
@@ -41,6 +41,7 @@ struct JournalQuery {
     request_id: Option<String>,
     error_code: Option<String>,
     limit: Option<u32>,
+    irp: Option<String>,
 }
 
 impl JournalQuery {
@@ -75,6 +76,7 @@ impl JournalQuery {
             request_id: self.request_id,
             error_code: self.error_code,
             limit: self.limit,
+            irp: self.irp,
         })
     }
 }

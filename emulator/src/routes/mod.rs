@@ -47,10 +47,11 @@ pub(crate) fn router(state: AppState) -> Router {
         .flat_map(|api| api.paths().iter().map(move |path| (api, *path)))
         .fold(Router::new(), |router, (api, path)| {
             // Layers run outside in: `matched` attaches the API, then the rate limits
-            // refuse, then the faults apply.
+            // refuse, then the faults apply, then the IRP's answer time passes.
             router.route(
                 path,
                 handler(api)
+                    .route_layer(from_fn_with_state(state.clone(), crate::irp::answer_time))
                     .route_layer(from_fn_with_state(state.clone(), crate::faults::apply))
                     .route_layer(from_fn_with_state(state.clone(), crate::ratelimit::limit))
                     .route_layer(from_fn(move |r, n| matched(api, r, n))),
@@ -79,6 +80,7 @@ fn handler(api: Api) -> MethodRouter<AppState> {
         Api::GenerateEwb => on(method, ewaybill::generate),
         Api::GetEwb => on(method, ewaybill::details),
         Api::CancelEwb => on(method, ewaybill::cancel),
+        Api::RejectedIrns => on(method, invoice::rejected),
         Api::Unknown => on(method, unknown_path),
     }
 }

@@ -87,6 +87,9 @@ pub struct RuleSettings {
     /// binds them. Off by default: no recorded NIC answer shows either accepted, and NIC's
     /// schema types them strictly.
     pub coerce_scalars: bool,
+    /// How a document registered at another IRP is answered (2150 with `DUPIRNGLP` or
+    /// `IrnDtl.RegIrp`; both unconfirmed).
+    pub cross_irp_duplicate: crate::irp::CrossIrpDuplicate,
 }
 
 impl Default for RuleSettings {
@@ -105,6 +108,7 @@ impl Default for RuleSettings {
             max_items: 1000,
             road_factor: 1.25,
             coerce_scalars: false,
+            cross_irp_duplicate: crate::irp::CrossIrpDuplicate::default(),
         }
     }
 }

@@ -18,7 +18,7 @@ pub use self::table::SessionTable;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::{gstin::Gstin, secret::SessionKey};
+use crate::{gstin::Gstin, irp::IrpName, secret::SessionKey};
 
 /// How long before expiry a forced refresh is honoured.
 pub const REFRESH_WINDOW: Duration = Duration::minutes(10);
@@ -32,6 +32,8 @@ pub struct Identity {
     pub user_name: String,
     /// The GSTIN the user authenticated for.
     pub gstin: Gstin,
+    /// The IRP that issued the token (a token is good only there).
+    pub irp: IrpName,
 }
 
 /// A live session.

@@ -14,6 +14,7 @@ use super::{Identity, Session};
 use crate::{
     crypto::hex_lower,
     gstin::Gstin,
+    irp::IrpName,
     secret::SessionKey,
     store::{Sealer, StoreError, from_nanos, to_nanos},
 };
@@ -33,6 +34,7 @@ pub(crate) struct SessionRow {
     gstin: String,
     sealed: Vec<u8>,
     expires_at: i64,
+    irp: String,
 }
 
 impl SessionRow {
@@ -50,6 +52,7 @@ impl SessionRow {
             gstin: session.identity.gstin.to_string(),
             sealed,
             expires_at: to_nanos(session.expires_at),
+            irp: session.identity.irp.to_string(),
         }
     }
 
@@ -75,6 +78,7 @@ impl SessionRow {
                 client_id: self.client_id,
                 user_name: self.user_name,
                 gstin: Gstin::parse(&self.gstin).map_err(|_| StoreError::Unseal)?,
+                irp: IrpName::parse(&self.irp).map_err(|_| StoreError::Unseal)?,
             },
             sek: SessionKey::from_bytes(sek),
             expires_at: from_nanos(self.expires_at).map_err(|_| StoreError::Unseal)?,
@@ -87,8 +91,8 @@ impl SessionRow {
 /// Stores a newly issued session.
 pub(crate) fn save(conn: &Connection, row: &SessionRow) -> rusqlite::Result<()> {
     conn.prepare_cached(
-        "INSERT OR REPLACE INTO session (token_digest, client_id, user_name, gstin, sealed, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR REPLACE INTO session (token_digest, client_id, user_name, gstin, sealed, expires_at, irp)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         row.token_digest,
@@ -96,7 +100,8 @@ pub(crate) fn save(conn: &Connection, row: &SessionRow) -> rusqlite::Result<()> 
         row.user_name,
         row.gstin,
         row.sealed,
-        row.expires_at
+        row.expires_at,
+        row.irp
     ])
     .map(drop)
 }
@@ -144,7 +149,7 @@ pub(crate) fn load(
     sealer: &Sealer,
 ) -> rusqlite::Result<(Vec<Session>, Vec<Session>)> {
     let mut statement = conn.prepare(
-        "SELECT token_digest, client_id, user_name, gstin, sealed, expires_at FROM session",
+        "SELECT token_digest, client_id, user_name, gstin, sealed, expires_at, irp FROM session",
     )?;
     let rows = statement.query_map([], |r| {
         Ok(SessionRow {
@@ -154,6 +159,7 @@ pub(crate) fn load(
             gstin: r.get(3)?,
             sealed: r.get(4)?,
             expires_at: r.get(5)?,
+            irp: r.get(6)?,
         })
     })?;
     let mut sessions = Vec::new();

@@ -159,6 +159,7 @@ mod tests {
             client_id: "client".into(),
             user_name: user.into(),
             gstin: Gstin::parse("29AAACL1111A1ZD").unwrap(),
+            irp: crate::irp::IrpName::nic1(),
         }
     }
 

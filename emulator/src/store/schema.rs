@@ -93,6 +93,26 @@ const MIGRATIONS: &[&str] = &[
      UPDATE journal SET bytes = coalesce(length(CAST(request AS BLOB)), 0)
                               + coalesce(length(CAST(response AS BLOB)), 0);
      CREATE INDEX journal_bytes ON journal(id, bytes);",
+    // 6: several IRPs in one process. Every registration, session and journal entry names
+    // its IRP (rows from before are NIC-1's: a single-IRP emulator is `nic1`), and the
+    // documents that cross-IRP de-duplication refused are kept for "Get rejected IRNs".
+    "ALTER TABLE irn ADD COLUMN irp TEXT NOT NULL DEFAULT 'nic1';
+     ALTER TABLE session ADD COLUMN irp TEXT NOT NULL DEFAULT 'nic1';
+     ALTER TABLE journal ADD COLUMN irp TEXT NOT NULL DEFAULT 'nic1';
+     CREATE INDEX journal_by_irp ON journal(irp, id);
+     CREATE TABLE rejected (
+        id          INTEGER PRIMARY KEY,
+        irp         TEXT NOT NULL,            -- the IRP that refused the document
+        supplier    TEXT NOT NULL,
+        irn         TEXT NOT NULL,
+        doc_type    TEXT NOT NULL,
+        doc_no      TEXT NOT NULL,
+        doc_date    TEXT NOT NULL,            -- dd/MM/yyyy as sent
+        held_irp    TEXT NOT NULL,            -- the IRP that holds the registration
+        ack_no      INTEGER NOT NULL,         -- the holding registration's
+        rejected_at INTEGER NOT NULL          -- Unix nanoseconds, UTC (virtual time)
+     ) STRICT;
+     CREATE INDEX rejected_by_supplier ON rejected(irp, supplier, rejected_at);",
 ];
 
 /// The schema version this build writes.

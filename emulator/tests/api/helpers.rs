@@ -183,7 +183,7 @@ pub(crate) fn aes_encrypt(key: &[u8], plaintext: &[u8]) -> Vec<u8> {
 }
 
 /// An in-process request from a request the client built.
-fn in_process(outgoing: &Outgoing) -> Request<Body> {
+pub(crate) fn in_process(outgoing: &Outgoing) -> Request<Body> {
     outgoing.to_http("").unwrap().map(Body::from)
 }
 

@@ -14,6 +14,9 @@
 //!   library against the published certificate; duplicates, concurrency, clock windows.
 //! - `examples`: every sample invoice of `examples/invoices/` accepted as it stands, on the
 //!   test clock, on today's date and years later; a second post of one meets 2150.
+//! - `irps`: several IRPs in one process: cross-IRP duplicates and their marker, the `irp`
+//!   header ("criss-cross"), Get rejected IRNs, per-IRP tokens, certificates, AckNo digits,
+//!   journal names, outages and answer times.
 //! - `journal`: the call journal: decrypted records, filters, retention, secrets masked.
 //! - `ewaybill`: e-way bill by IRN, its rules, validity and the sandbox-only cancel.
 //! - `fidelity`: answer shapes and timestamp precision as the recorded real samples show;
@@ -69,6 +72,7 @@ mod fidelity;
 mod golden;
 mod helpers;
 mod invoice;
+mod irps;
 mod journal;
 mod logs;
 mod malformed;

@@ -1,5 +1,5 @@
 //! The `irp-emulator` binary as a user runs it: no flags, port 0, first stdout line, TLS,
-//! graceful shutdown on SIGTERM, and `keys generate`.
+//! graceful shutdown on SIGTERM, `keys generate`, and several IRPs (`--irps`).
 
 use std::{
     process::{Child, Command},
@@ -197,4 +197,62 @@ fn a_bad_faults_file_names_the_rule_and_the_emulator_does_not_start() {
         stderr.contains("number 1") && stderr.contains("after_commit"),
         "{stderr}"
     );
+}
+
+/// `--irps nic1,nic2` on port 0: one `listening on URL (NAME)` line per IRP in order, then
+/// the seed line; each port answers as its IRP, with its own certificate, and the two
+/// share one process (and stop together).
+#[tokio::test]
+async fn several_irps_print_one_named_line_each_and_answer_as_themselves() {
+    let cwd = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--in-memory",
+            "--irps",
+            "nic1,nic2",
+            "--seed",
+            "5",
+        ])
+        .env_remove("IRP_EMULATOR_ADDR")
+        .env_remove("IRP_EMULATOR_IRPS")
+        .current_dir(cwd.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut lines = Vec::new();
+    for _ in 0..3 {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+        lines.push(line.trim_end().to_owned());
+    }
+    let url_of = |line: &str, name: &str| {
+        line.strip_prefix("listening on ")
+            .and_then(|rest| rest.strip_suffix(&format!(" ({name})")))
+            .unwrap_or_else(|| panic!("{lines:?}"))
+            .to_owned()
+    };
+    let (nic1, nic2) = (url_of(&lines[0], "nic1"), url_of(&lines[1], "nic2"));
+    assert_eq!(lines[2], "fault seed 5 (replay with --seed 5)");
+    assert_ne!(nic1, nic2);
+    let http = crate::wire::http();
+    let mut kids = Vec::new();
+    for (url, name) in [(&nic1, "nic1"), (&nic2, "nic2")] {
+        let health: Value = json_of(http.get(format!("{url}/__emulator__/health"))).await;
+        assert_eq!(health["irp"], name);
+        let sandbox: Value = json_of(http.get(format!("{url}/__emulator__/sandbox"))).await;
+        assert_eq!(sandbox["irp"], name);
+        kids.push(sandbox["signing_kid"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(kids[0], kids[1], "each IRP signs with its own certificate");
+    #[cfg(unix)]
+    {
+        terminate(&child);
+        assert!(wait_for_exit(&mut child).success());
+    }
+    #[cfg(not(unix))]
+    let _ = child.kill();
 }
