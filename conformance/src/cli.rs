@@ -13,6 +13,7 @@ use std::{path::PathBuf, process::ExitCode, time::Duration};
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use irp_client::RetryPolicy;
+use irp_emulator::{clock::Clock, config::Settings};
 use regex::Regex;
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
@@ -339,13 +340,21 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     let started = OffsetDateTime::now_utc();
     let out = folder::choose(args.out.as_deref(), args.overwrite, started)?;
     folder::check_writable(&out)?;
-    let first_irp = args.irp.first().cloned();
-    let given = first_irp
-        .as_ref()
-        .map(|(_, url)| url.clone())
-        .or_else(|| args.target.clone())
-        .or_else(|| profile.base_url.clone());
-    let (base, local) = match given {
+    let mut irps = args.irp.clone();
+    let mut locals = Vec::new();
+    let given = args.target.clone().or_else(|| profile.base_url.clone());
+    let wanted = irps_named(loaded.iter().map(|l| &l.scenario));
+    if irps.is_empty() && given.is_none() && !wanted.is_empty() {
+        // Scenarios that name IRPs, and no target: one in-process emulator serving them.
+        let started =
+            LocalEmulator::start_irps(&wanted, Settings::default(), Clock::system()).await?;
+        for (name, local) in started {
+            irps.push((name, local.base.clone()));
+            locals.push(local);
+        }
+    }
+    let first_irp = irps.first().cloned();
+    let (base, local) = match first_irp.as_ref().map(|(_, url)| url.clone()).or(given) {
         Some(base) => (base, None),
         None => {
             let local = LocalEmulator::start().await?;
@@ -356,7 +365,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     let timeout = Duration::from_secs(profile.timeout_seconds);
     let client = target.client(timeout)?;
     let mut others = Vec::new();
-    for (name, url) in args.irp.iter().skip(1) {
+    for (name, url) in irps.iter().skip(1) {
         let target = Target::resolve(&profile, url).await?;
         let client = target.client(timeout)?;
         others.push(Peer {
@@ -366,10 +375,10 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         });
     }
     let first_name = first_irp.map(|(name, _)| name).unwrap_or_default();
-    let base = if args.irp.is_empty() {
+    let base = if irps.is_empty() {
         base
     } else {
-        let named: Vec<String> = args.irp.iter().map(|(n, u)| format!("{n}={u}")).collect();
+        let named: Vec<String> = irps.iter().map(|(n, u)| format!("{n}={u}")).collect();
         named.join(", ")
     };
     let unix = u64::try_from(started.unix_timestamp()).unwrap_or_default();
@@ -396,7 +405,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     );
     let scenarios: Vec<_> = loaded.into_iter().map(|l| l.scenario).collect();
     let outcomes = runner.run(&scenarios, &Console::for_stderr()).await;
-    if let Some(local) = local {
+    for local in local.into_iter().chain(locals) {
         local.stop().await;
     }
     let mut header = profile.header();
@@ -541,6 +550,27 @@ fn finish(report: &Report, out: &std::path::Path, minimums: bool) -> anyhow::Res
     } else {
         report.failures().next().is_none()
     })
+}
+
+/// The IRPs `scenarios` name (a step's `irp` or `failover`), `nic1` first, then in order of
+/// first mention; none when no step names one.
+fn irps_named<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::Scenario>) -> Vec<String> {
+    let mut names = Vec::new();
+    for step in scenarios.flat_map(|s| &s.steps) {
+        for name in [&step.irp, &step.failover].into_iter().flatten() {
+            let name = name.trim().to_ascii_lowercase();
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    if !names.is_empty() && !names.iter().any(|n| n == "nic1") {
+        names.insert(0, "nic1".to_owned());
+    } else if let Some(at) = names.iter().position(|n| n == "nic1") {
+        let first = names.remove(at);
+        names.insert(0, first);
+    }
+    names
 }
 
 /// `NAME=URL` of `--irp`.

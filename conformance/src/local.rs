@@ -2,7 +2,14 @@
 //! in-memory state, so `irp-conformance run` works with no setup. Only the emulator's
 //! server is used; every call still goes over HTTP through the harness's own client.
 
-use irp_emulator::{clock::Clock, config::Settings, keys::KeySet, state::AppState};
+use irp_emulator::{
+    clock::Clock,
+    config::Settings,
+    irp::{AnswerTime, Irp, IrpName},
+    keys::{KeyPems, KeySet},
+    state::{AppState, IrpSpec},
+    store::Store,
+};
 use tokio::{sync::oneshot, task::JoinHandle};
 
 /// A running in-process emulator; dropping it stops the server.
@@ -46,6 +53,42 @@ impl LocalEmulator {
     ) -> Result<Self, LocalError> {
         let state = AppState::new(settings, keys, clock).map_err(|e| LocalError(e.to_string()))?;
         Self::serve(state).await
+    }
+
+    /// Starts the IRPs `names` (in order; `nic1`, `nic2`, …) as one `irp-emulator --irps`
+    /// process would: one GSTN-wide view of documents in one in-memory store, each IRP on
+    /// its own free port with its own built-in test key set (the second for every IRP after
+    /// the first), sessions and AckNo series.
+    pub async fn start_irps(
+        names: &[String],
+        settings: Settings,
+        clock: Clock,
+    ) -> Result<Vec<(String, Self)>, LocalError> {
+        let failed = |e: &dyn std::fmt::Display| LocalError(e.to_string());
+        let parsed = names
+            .iter()
+            .map(|name| IrpName::parse(name).map_err(|e| failed(&e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let specs = Irp::numbered(&parsed)
+            .into_iter()
+            .enumerate()
+            .map(|(index, irp)| {
+                Ok(IrpSpec {
+                    irp,
+                    keys: KeySet::from_pems(KeyPems::embedded_set(index))
+                        .map_err(|e| failed(&e))?,
+                    profile: None,
+                    answer_time: AnswerTime::default(),
+                })
+            })
+            .collect::<Result<Vec<_>, LocalError>>()?;
+        let store = Store::in_memory().map_err(|e| failed(&e))?;
+        let states = AppState::open_irps(settings, specs, clock, store).map_err(|e| failed(&e))?;
+        let mut started = Vec::with_capacity(states.len());
+        for (name, state) in names.iter().zip(states) {
+            started.push((name.clone(), Self::serve(state).await?));
+        }
+        Ok(started)
     }
 
     /// Serves `state` (already given its fault rules, say) on a free loopback port, on the

@@ -70,11 +70,18 @@ pub(super) struct Call<'a> {
     pub(super) fault: Option<Fault>,
     /// The wait the answer asked for, seconds.
     pub(super) retry_after: Option<u64>,
+    /// The IRP that answered, lower case; "" unless the journal names several.
+    irp: String,
 }
 
 impl<'a> Call<'a> {
     /// The call of `entry`, or `None` when the path is no IRP API.
     pub(super) fn read(entry: &'a JournalEntry) -> Option<Self> {
+        Self::read_among(entry, true)
+    }
+
+    /// The call of `entry`, its IRP kept only when the journal names `several`.
+    fn read_among(entry: &'a JournalEntry, several: bool) -> Option<Self> {
         let api = entry.api()?;
         let time = |text: &str| OffsetDateTime::parse(text.trim(), &Rfc3339).ok();
         let fault = entry.fault.as_deref().and_then(Fault::parse);
@@ -91,6 +98,10 @@ impl<'a> Call<'a> {
             answer,
             fault,
             retry_after: entry.retry_after_seconds(),
+            irp: match (&entry.irp, several) {
+                (Some(irp), true) => irp.trim().to_ascii_lowercase(),
+                _ => String::new(),
+            },
         })
     }
 
@@ -132,14 +143,9 @@ impl<'a> Call<'a> {
         self.entry.client_id.as_deref().unwrap_or_default().trim()
     }
 
-    /// The IRP that answered, lower case ("" in a single-IRP journal).
+    /// The IRP that answered, lower case ("" in a journal of one IRP).
     pub(super) fn irp(&self) -> String {
-        self.entry
-            .irp
-            .as_deref()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
+        self.irp.clone()
     }
 
     /// The `Gstin` header, upper case ("" when absent).
@@ -196,7 +202,12 @@ fn answer(entry: &JournalEntry) -> Outcome {
 /// The calls of `entries` that are IRP API calls, in order of arrival. Journal id breaks
 /// ties; a call whose time does not parse keeps its place after the call before it.
 pub(super) fn calls<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> Vec<Call<'a>> {
-    let mut calls: Vec<Call<'a>> = entries.into_iter().filter_map(Call::read).collect();
+    let entries: Vec<&JournalEntry> = entries.into_iter().collect();
+    let several = crate::journal::several_irps(entries.iter().copied());
+    let mut calls: Vec<Call<'a>> = entries
+        .into_iter()
+        .filter_map(|entry| Call::read_among(entry, several))
+        .collect();
     calls.sort_by_key(Call::id);
     let mut last = OffsetDateTime::UNIX_EPOCH;
     let mut keyed: Vec<_> = calls

@@ -63,11 +63,14 @@ fn names_original(call: &Call<'_>) -> bool {
     DUPLICATE_BLOCKS.iter().any(|code| call.has_info(code))
 }
 
-/// The IRN a document is known to hold after `call`: the one a success gave, or the one a
+/// The IRN a document is known to hold after `call`: the one a success gave (whether or
+/// not the client waited for it), or the one a
 /// 2150's `DUPIRN` (or cross-IRP `DUPIRNGLP`) block names (the registration whose answer
 /// the client may never have seen).
 pub(super) fn held_irn(call: &Call<'_>) -> Option<String> {
-    if call.outcome == Outcome::Success {
+    // What the IRP answered, whether or not the client waited for it: a registration the
+    // client timed out on still holds its IRN.
+    if call.answer == Outcome::Success {
         return irn(call);
     }
     if !call.has_error(DUPLICATE) {

@@ -130,7 +130,7 @@ impl Check {
             }
             Check::TwoIrnsForOneInvoice => {
                 "Identical invoice content holding IRNs under different numbers (a successful \
-                 Generate IRN, or a 2150 whose DUPIRN block names the IRN an unseen answer \
+                 Generate IRN, whether or not the client waited for its answer, or a 2150 whose DUPIRN block names the IRN an unseen answer \
                  gave), or two successful Generate IRN answers for the same document at one IRP."
             }
             Check::RegisteredAtTwoIrps => {

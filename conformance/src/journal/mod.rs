@@ -42,9 +42,27 @@ use crate::report::Outcome;
 /// rules.
 pub fn outcomes(entries: &[JournalEntry]) -> Vec<Outcome> {
     let mut history = history::History::default();
+    let several = several_irps(entries);
     entries
         .iter()
         .enumerate()
         .filter_map(|(index, entry)| outcome::classify(entry, index + 1, &mut history))
+        .map(|mut outcome| {
+            if !several {
+                outcome.irp = None;
+            }
+            outcome
+        })
         .collect()
+}
+
+/// Whether `entries` name more than one IRP (an emulator serving several writes `irp` on
+/// every entry, `nic1` when it serves one: one name says nothing worth showing).
+pub fn several_irps<'a>(entries: impl IntoIterator<Item = &'a JournalEntry>) -> bool {
+    let mut names = entries
+        .into_iter()
+        .filter_map(|e| e.irp.as_deref())
+        .map(|irp| irp.trim().to_ascii_lowercase());
+    let first = names.next();
+    names.any(|name| Some(&name) != first.as_ref())
 }

@@ -50,6 +50,7 @@
 
 mod audit;
 mod cli;
+mod failover;
 mod generator;
 mod generator_masters;
 mod journal;

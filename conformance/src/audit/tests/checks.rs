@@ -258,3 +258,36 @@ fn a_slow_body_fails_a_call_only_when_the_client_tried_again() {
     ]);
     assert_eq!(run(&reset).summary.failures, 1);
 }
+
+/// A journal naming one IRP reads as a journal of one IRP: findings name none; one naming
+/// two keeps each finding's IRP.
+#[test]
+fn findings_name_the_irp_only_in_a_journal_of_several() {
+    let tagged = |irp: &str| -> Vec<JournalEntry> {
+        retry_after_bad()
+            .into_iter()
+            .map(|mut entry| {
+                entry.irp = Some(irp.to_owned());
+                entry
+            })
+            .collect()
+    };
+    let one = run(&tagged("nic1"));
+    assert!(!one.findings.is_empty());
+    assert!(
+        one.findings.iter().all(|f| f.irp.is_empty()),
+        "{:#?}",
+        one.findings
+    );
+    let mut two = tagged("nic2");
+    let mut other = at(50_000).gstin_details().irp("nic1").0;
+    other.id = 99;
+    two.push(other);
+    let several = run(&two);
+    let throttled = several
+        .findings
+        .iter()
+        .find(|f| f.name == Check::RetryAfterIgnored)
+        .unwrap();
+    assert_eq!(throttled.irp, "nic2");
+}
