@@ -554,7 +554,7 @@ fn finish(report: &Report, out: &std::path::Path, minimums: bool) -> anyhow::Res
 
 /// The IRPs `scenarios` name (a step's `irp` or `failover`), `nic1` first, then in order of
 /// first mention; none when no step names one.
-fn irps_named<'a>(scenarios: impl Iterator<Item = &'a crate::scenario::Scenario>) -> Vec<String> {
+fn irps_named<'a>(scenarios: impl Iterator<Item = &'a scenario::Scenario>) -> Vec<String> {
     let mut names = Vec::new();
     for step in scenarios.flat_map(|s| &s.steps) {
         for name in [&step.irp, &step.failover].into_iter().flatten() {

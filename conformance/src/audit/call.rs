@@ -75,7 +75,8 @@ pub(super) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    /// The call of `entry`, or `None` when the path is no IRP API.
+    /// The call of `entry`, or `None` when the path is no IRP API (its IRP kept).
+    #[cfg(test)]
     pub(super) fn read(entry: &'a JournalEntry) -> Option<Self> {
         Self::read_among(entry, true)
     }

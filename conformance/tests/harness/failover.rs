@@ -136,7 +136,6 @@ async fn the_harness_fails_over_with_one_irn_per_document_and_passes_the_audit()
 /// A supplier logged in at one IRP.
 struct Desk {
     client: Client,
-    login: Login,
     session: Session,
 }
 
@@ -152,11 +151,7 @@ impl Desk {
         );
         let (answer, session) = client.auth(&login).await.unwrap();
         let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
-        Self {
-            client,
-            login,
-            session,
-        }
+        Self { client, session }
     }
 
     async fn add_fault(&self, rule: Value) {
