@@ -421,6 +421,36 @@ describe('dashboard', () => {
     noProblems();
   });
 
+  test('with several IRPs the page names its IRP, and each call and registration the IRP it went to', async () => {
+    const several = await startEmulator(['--irps', 'nic1,nic2']);
+    const own = [];
+    const p = await openPage(browser, own);
+    try {
+      assert.deepEqual(several.urls.map((u) => u.name), ['nic1', 'nic2']);
+      const [nic1, nic2] = several.urls;
+      const first = await (await IrpClient.login(nic1.url)).generate('N1');
+      const second = await (await IrpClient.login(nic2.url)).generate('N2');
+      assert.equal(first.status, 1, first.text);
+      assert.equal(second.status, 1, second.text);
+      // NIC-2's page: the journal and the registrations are GSTN-wide, each naming its IRP.
+      await p.goto(`${nic2.url}/__emulator__/ui#registrations`);
+      await p.waitForFunction(() => document.querySelectorAll('[data-testid="reg-row"] [data-testid="irp-badge"]').length === 2);
+      const held = await p.locator('[data-testid="reg-row"]').evaluateAll((rows) => rows.map((r) => [
+        r.dataset.irn, r.querySelector('[data-testid="irp-badge"]').textContent,
+      ]));
+      assert.deepEqual(held, [[second.data.Irn, 'nic2'], [first.data.Irn, 'nic1']]);
+      assert.match(await p.locator('#version').textContent(), /· nic2$/);
+      await p.goto(`${nic2.url}/__emulator__/ui#journal`);
+      await p.locator('[data-testid="journal-row"][data-api="generate_irn"]').nth(1).waitFor();
+      const irps = await p.locator('[data-testid="journal-row"][data-api="generate_irn"] [data-testid="irp-badge"]').allTextContents();
+      assert.deepEqual(irps, ['nic2', 'nic1']);
+      assert.deepEqual(own, [], 'the page logged no error');
+    } finally {
+      await p.context().close();
+      await several.stop();
+    }
+  });
+
   test('with an admin token the page asks for it, and the cookie then opens every view', async () => {
     const guarded = await startEmulator(['--admin-token', 'ui-test-token']);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

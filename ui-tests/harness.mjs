@@ -23,7 +23,9 @@ export function emulatorBinary() {
 
 /**
  * Starts an in-memory emulator on a free port; resolves to `{url, stop, output}` once it
- * prints `listening on URL`. `extra` are more command-line arguments.
+ * prints its `listening on URL` lines (one per IRP, `URL (NAME)` when it serves several) and
+ * its `fault seed` line. `extra` are more command-line arguments. Resolves to `{url, urls,
+ * stop, output}`: `url` the first IRP's, `urls` every IRP's `{name, url}` in order.
  */
 export function startEmulator(extra = []) {
   const binary = emulatorBinary();
@@ -46,10 +48,12 @@ export function startEmulator(extra = []) {
       clearTimeout(timer);
       reject(new Error(`${binary} exited with ${code} before listening:\n${output.join('')}`));
     });
+    const urls = [];
     createInterface({ input: child.stdout }).on('line', (line) => {
       output.push(`${line}\n`);
-      const m = /listening on (http:\/\/\S+)/.exec(line);
-      if (!m) return;
+      const m = /^listening on (http:\/\/\S+)(?: \((\S+)\))?/.exec(line);
+      if (m) urls.push({ url: m[1].replace(/\/+$/, ''), name: m[2] ?? null });
+      if (!line.startsWith('fault seed') || urls.length === 0) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
       const stop = () => new Promise((done) => {
@@ -58,7 +62,7 @@ export function startEmulator(extra = []) {
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
       });
-      resolvePromise({ url: m[1].replace(/\/+$/, ''), stop, output });
+      resolvePromise({ url: urls[0].url, urls, stop, output });
     });
   });
 }

@@ -316,7 +316,7 @@ const journal = {
     h('td', { class: 'num muted' }, String(e.id)),
     h('td', { class: 'mono nowrap' }, istTime(e.virtual_time)),
     h('td', { class: 'mono nowrap muted', title: e.wall_time }, wallTime(e.wall_time)),
-    h('td', { class: 'mono' }, e.api),
+    h('td', { class: 'mono' }, e.api, e.irp ? [' ', irpBadge(e.irp)] : null),
     h('td', { class: 'mono' }, e.gstin ?? ''),
     h('td', { class: 'num' }, httpBadge(e.http_status)),
     h('td', {}, statusBadge(e.status)),
@@ -449,6 +449,8 @@ const registrations = {
 
   render() {
     const body = $('#reg-body');
+    // The IRP that holds each document, once there is more than one to tell apart.
+    const several = new Set(this.list.map((reg) => reg.irp)).size > 1;
     const focused = document.activeElement?.closest?.('#reg-body tr')?.dataset.irn;
     body.replaceChildren(...this.list.map((reg) => {
       const tr = h('tr', {
@@ -460,7 +462,7 @@ const registrations = {
         dataset: { irn: reg.irn, nav: '' },
       },
       h('td', { class: 'mono', title: reg.irn }, shortIrn(reg.irn)),
-      h('td', { class: 'mono nowrap' }, String(reg.ack_no ?? ''), h('br'), h('span', { class: 'muted' }, reg.ack_dt ?? '')),
+      h('td', { class: 'mono nowrap' }, String(reg.ack_no ?? ''), several && reg.irp ? [' ', irpBadge(reg.irp)] : null, h('br'), h('span', { class: 'muted' }, reg.ack_dt ?? '')),
       h('td', { class: 'mono' }, reg.supplier_gstin ?? ''),
       h('td', { class: 'mono' }, reg.buyer_gstin ?? ''),
       h('td', { class: 'mono nowrap' }, `${reg.doc_type ?? ''} ${reg.doc_no ?? ''}`, h('br'), h('span', { class: 'muted' }, reg.doc_dt ?? '')),
@@ -1057,6 +1059,11 @@ function go(view) {
   if (location.hash.replace(/^#/, '').split('/')[0] !== view) location.hash = `#${view}`;
 }
 
+/** The IRP that answered or holds something, in a process serving several. */
+function irpBadge(irp) {
+  return h('span', { class: 'badge irp', title: `IRP ${irp}`, testid: 'irp-badge' }, irp);
+}
+
 function moveRow(step) {
   const rows = $$(`#view-${current} tr[data-nav]`);
   if (!rows.length) return;
@@ -1121,7 +1128,8 @@ async function start() {
   window.addEventListener('hashchange', route);
   const health = await call('GET', '/health');
   if (health.ok) {
-    $('#version').textContent = `v${health.body.version} · ${health.body.profile}`;
+    const irp = health.body.irp ? ` · ${health.body.irp}` : '';
+    $('#version').textContent = `v${health.body.version} · ${health.body.profile}${irp}`;
     if (health.body.control_allowed === false) showBanner('This browser may not use the control namespace: open the page from the emulator\'s machine (loopback) or log in with the admin token.');
   }
   await loadErrorMessages();

@@ -46,6 +46,8 @@ pub struct Summary {
     pub ewb_status: Option<&'static str>,
     /// End of the e-way bill's validity.
     pub ewb_valid_till: Option<String>,
+    /// The IRP that registered it (`nic1` unless the process serves several).
+    pub irp: String,
 }
 
 const SELECT: &str = "SELECT irn.irn, irn.ack_no, irn.ack_dt, irn.supplier,
@@ -54,7 +56,7 @@ const SELECT: &str = "SELECT irn.irn, irn.ack_no, irn.ack_dt, irn.supplier,
         json_extract(irn.invoice, '$.DocDtls.No'),
         json_extract(irn.invoice, '$.DocDtls.Dt'),
         irn.cancelled_at, irn.cancel_reason, irn.cancel_remark,
-        ewb.ewb_no, ewb.valid_till, ewb.cancelled_at
+        ewb.ewb_no, ewb.valid_till, ewb.cancelled_at, irn.irp
    FROM irn
    LEFT JOIN ewb ON ewb.ewb_no = (SELECT max(e.ewb_no) FROM ewb e WHERE e.irn = irn.irn)";
 
@@ -83,6 +85,7 @@ fn summary_of(row: &Row<'_>) -> rusqlite::Result<Summary> {
             _ => "ACT",
         }),
         ewb_valid_till: time(12)?,
+        irp: row.get(14)?,
     })
 }
 

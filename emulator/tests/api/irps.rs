@@ -440,3 +440,34 @@ async fn one_user_holds_a_token_at_each_irp_and_each_works_only_at_home() {
     // Logging in again at NIC-1 reuses NIC-1's token, not NIC-2's.
     assert_eq!(login_at(&nic1).await.token, at1.token);
 }
+
+/// The dashboard's registrations name the IRP that holds each one, at either IRP's
+/// control namespace (the documents are GSTN-wide).
+#[tokio::test]
+async fn the_dashboard_lists_each_registration_with_the_irp_that_holds_it() {
+    let (nic1, nic2, _) = nic1_nic2(Settings::default());
+    let (at1, at2) = (login_at(&nic1).await, login_at(&nic2).await);
+    let first = open(&at1, &generate(&nic1, &at1, "D/001").await);
+    let second = open(&at2, &generate(&nic2, &at2, "D/002").await);
+    for state in [&nic1, &nic2] {
+        let listed = oneshot(
+            state,
+            Request::get("/__emulator__/registrations")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let rows = listed.body["registrations"].as_array().unwrap();
+        let held: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|r| (r["irn"].as_str().unwrap(), r["irp"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            held,
+            [
+                (second["Irn"].as_str().unwrap(), "nic2"),
+                (first["Irn"].as_str().unwrap(), "nic1")
+            ]
+        );
+    }
+}
