@@ -84,6 +84,15 @@ impl Endpoint {
         Self::post("/eiewb/v1.03/ewaybill")
     }
 
+    /// `GET /eicore/v1.03/Invoice/rejectedirns?date=dd/MM/yyyy`: what cross-IRP
+    /// de-duplication refused that day.
+    pub fn rejected_irns(date: &str) -> Self {
+        Self::get(format!(
+            "/eicore/v1.03/Invoice/rejectedirns?date={}",
+            encode(date)
+        ))
+    }
+
     /// `GET /eiewb/v1.03/ewaybill/irn/{irn}`.
     pub fn get_ewb(irn: &str) -> Self {
         Self::get(format!("/eiewb/v1.03/ewaybill/irn/{}", encode(irn)))

@@ -32,11 +32,13 @@ pub enum Api {
     GetEwb,
     /// `POST /ewaybillapi/v1.03/ewayapi` with `CANEWB` (run, not counted).
     CancelEwb,
+    /// `GET /eicore/v1.03/Invoice/rejectedirns?date=` (run, not counted).
+    RejectedIrns,
 }
 
 impl Api {
     /// Every API, in report order: the six counted ones first.
-    pub const ALL: [Api; 10] = [
+    pub const ALL: [Api; 11] = [
         Api::Auth,
         Api::GenerateIrn,
         Api::CancelIrn,
@@ -47,6 +49,7 @@ impl Api {
         Api::SyncGstin,
         Api::GetEwb,
         Api::CancelEwb,
+        Api::RejectedIrns,
     ];
 
     /// The row title NIC's template uses.
@@ -62,6 +65,7 @@ impl Api {
             Api::SyncGstin => "Sync GSTIN from CP",
             Api::GetEwb => "Get e-way bill by IRN",
             Api::CancelEwb => "Cancel e-way bill",
+            Api::RejectedIrns => "Get rejected IRNs",
         }
     }
 
@@ -78,6 +82,7 @@ impl Api {
             Api::SyncGstin => "sync_gstin",
             Api::GetEwb => "get_ewb",
             Api::CancelEwb => "cancel_ewb",
+            Api::RejectedIrns => "rejected_irns",
         }
     }
 
@@ -96,6 +101,8 @@ pub struct Params {
     pub gstin: Option<String>,
     /// `doctype`, `docnum`, `docdate` (Get by document).
     pub document: Option<(String, String, String)>,
+    /// `date`, `dd/MM/yyyy` (Get rejected IRNs).
+    pub date: Option<String>,
 }
 
 impl Api {
@@ -118,6 +125,7 @@ impl Api {
                 let (doctype, docnum, docdate) = params.document.as_ref()?;
                 Endpoint::get_irn_by_document(doctype, docnum, docdate)
             }
+            Api::RejectedIrns => Endpoint::rejected_irns(params.date.as_deref()?),
         })
     }
 }
@@ -195,6 +203,7 @@ mod tests {
             irn: Some("i".into()),
             gstin: Some("g".into()),
             document: Some(("INV".into(), "DOC/1".into(), "30/03/2026".into())),
+            date: Some("30/03/2026".into()),
         };
         for api in Api::ALL {
             let endpoint = api.endpoint(&params).unwrap();
@@ -206,6 +215,7 @@ mod tests {
             Api::GstinDetails,
             Api::SyncGstin,
             Api::GetIrnByDocument,
+            Api::RejectedIrns,
         ] {
             assert!(api.endpoint(&Params::default()).is_none(), "{api:?}");
         }

@@ -92,7 +92,8 @@ impl Target {
             | Api::GetIrnByDocument
             | Api::GstinDetails
             | Api::SyncGstin
-            | Api::GetEwb => Some(Target::Path(call.entry.path.trim().to_owned())),
+            | Api::GetEwb
+            | Api::RejectedIrns => Some(Target::Path(call.entry.path.trim().to_owned())),
         }
     }
 }

@@ -122,6 +122,7 @@ pub fn unmatched_id(api: Api) -> &'static str {
         Api::SyncGstin => "GS-6-other",
         Api::GetEwb => "E-10-other",
         Api::CancelEwb => "E-11-other",
+        Api::RejectedIrns => "RJ-other",
     }
 }
 

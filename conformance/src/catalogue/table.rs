@@ -387,6 +387,8 @@ pub(super) const CASES: &[CatalogueCase] = &[
         "2148",
         &["2148"],
     ),
+    // Not in NIC's list: "Get rejected IRNs", what cross-IRP de-duplication refused.
+    success("RJ-1", Api::RejectedIrns, "Rejected IRNs of a day, listed"),
     // 4.5 Get GSTIN details.
     success("GS-1", Api::GstinDetails, "Own GSTIN"),
     success("GS-2", Api::GstinDetails, "Another party's GSTIN"),

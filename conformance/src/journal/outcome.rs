@@ -140,6 +140,7 @@ fn fallback(api: Api) -> &'static str {
         Api::SyncGstin => "GS-6",
         Api::GetEwb => "E-10",
         Api::CancelEwb => "E-11",
+        Api::RejectedIrns => "RJ-1",
     }
 }
 
@@ -206,9 +207,11 @@ fn success_cases(
                 Some(format!("Own IRN within 24 h, reason {reason} ({words})")),
             )
         }
-        Api::GetIrnByDocument | Api::SyncGstin | Api::GetEwb | Api::CancelEwb => {
-            (vec![fallback(api)], None)
-        }
+        Api::GetIrnByDocument
+        | Api::SyncGstin
+        | Api::GetEwb
+        | Api::CancelEwb
+        | Api::RejectedIrns => (vec![fallback(api)], None),
     }
 }
 

@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn every_response_schema_compiles() {
-        assert_eq!(validators().len(), 8);
+        assert_eq!(validators().len(), 9);
     }
 
     #[test]

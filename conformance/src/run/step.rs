@@ -296,6 +296,7 @@ impl Runner {
             irn: get("irn")?,
             gstin: get("gstin")?,
             document,
+            date: get("date")?,
         })
     }
 

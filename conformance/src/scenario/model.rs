@@ -72,6 +72,8 @@ pub enum Call {
     GetEwb,
     /// Cancel e-way bill (sandbox e-way bill API).
     CancelEwb,
+    /// Get rejected IRNs (`params.date`, `dd/MM/yyyy`).
+    RejectedIrns,
     /// An emulator control request (needs [`Requirement::Control`]).
     Control,
 }
@@ -90,6 +92,7 @@ impl Call {
             Call::GenerateEwb => Api::GenerateEwb,
             Call::GetEwb => Api::GetEwb,
             Call::CancelEwb => Api::CancelEwb,
+            Call::RejectedIrns => Api::RejectedIrns,
             Call::Control => return None,
         })
     }

@@ -231,7 +231,7 @@ fn entries_classify_into_cases() {
     let mut entries: Vec<JournalEntry> = table.iter().map(|row| row.0.clone()).collect();
     // Unknown paths, and names of an API this harness does not know, are no outcome.
     entries.insert(3, ok("unknown", Value::Null, Value::Null));
-    entries.push(ok("rejected_irns", Value::Null, Value::Null));
+    entries.push(ok("b2c_qr", Value::Null, Value::Null));
     let got = journal::outcomes(&entries);
     assert_eq!(got.len(), table.len());
     for (outcome, (entry, case, kind, verdict)) in got.iter().zip(&table) {
