@@ -42,6 +42,32 @@ pub(crate) fn conformance(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Audits the journal of the emulator at `base` (`irp-conformance audit`): the exit code
+/// and `audit.json`.
+pub(crate) async fn audit_journal(base: &str) -> (Option<i32>, Value) {
+    let base = base.to_owned();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap().to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        conformance(&["audit", "--journal", &base, "--out", &dir])
+    })
+    .await
+    .unwrap();
+    let written = json(&out.path().join("audit.json"));
+    assert!(out.path().join("audit.md").is_file(), "{}", text(&output));
+    (output.status.code(), written)
+}
+
+/// The `name` of every finding of an `audit.json`.
+pub(crate) fn finding_names(audit: &Value) -> Vec<String> {
+    audit["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_owned())
+        .collect()
+}
+
 pub(crate) fn text(output: &Output) -> String {
     format!(
         "exit {:?}\n--- stdout\n{}\n--- stderr\n{}",

@@ -17,7 +17,7 @@ use irp_emulator::{clock::Clock, config::Settings};
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 
-use crate::cli::{conformance, json, text};
+use crate::cli::{audit_journal, conformance, finding_names, json, text};
 
 const NOW: OffsetDateTime = datetime!(2026-03-31 10:00:00 +5:30);
 
@@ -27,30 +27,6 @@ async fn two_irps() -> Vec<(String, LocalEmulator)> {
     LocalEmulator::start_irps(&names, Settings::default(), Clock::fixed(NOW))
         .await
         .unwrap()
-}
-
-/// Audits the journal at `base`: the exit code and `audit.json`.
-async fn audit(base: &str) -> (Option<i32>, Value) {
-    let base = base.to_owned();
-    let out = tempfile::tempdir().unwrap();
-    let dir = out.path().to_str().unwrap().to_owned();
-    let output = tokio::task::spawn_blocking(move || {
-        conformance(&["audit", "--journal", &base, "--out", &dir])
-    })
-    .await
-    .unwrap();
-    let written = json(&out.path().join("audit.json"));
-    assert!(output.status.code().is_some(), "{}", text(&output));
-    (output.status.code(), written)
-}
-
-fn finding_names(audit: &Value) -> Vec<String> {
-    audit["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 /// Registrations as the control namespace lists them: (document number, IRN).
@@ -125,7 +101,7 @@ async fn the_harness_fails_over_with_one_irn_per_document_and_passes_the_audit()
     assert_eq!(held.len(), 2, "{held:?}");
     assert_ne!(held[0].0, held[1].0);
 
-    let (code, audit) = audit(nic1).await;
+    let (code, audit) = audit_journal(nic1).await;
     assert_eq!(code, Some(0), "{audit:#}");
     assert_eq!(audit["summary"]["documents_with_irn"], 2, "{audit:#}");
     for (_, irp) in irps {
@@ -232,7 +208,7 @@ async fn a_client_that_renumbers_or_drops_after_failing_over_is_flagged() {
     let numbers: Vec<&str> = held.iter().map(|(no, _)| no.as_str()).collect();
     assert_eq!(numbers, ["FO/3", "FO/1-B", "FO/1"], "{held:?}");
 
-    let (code, audit) = audit(&irps[0].1.base).await;
+    let (code, audit) = audit_journal(&irps[0].1.base).await;
     assert_eq!(code, Some(1), "{audit:#}");
     let names = finding_names(&audit);
     assert_eq!(names, ["abandoned_after_failover"; 2], "{audit:#}");

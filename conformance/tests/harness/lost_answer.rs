@@ -16,7 +16,7 @@ use irp_emulator::clock::Clock;
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 
-use crate::cli::{conformance, json, text};
+use crate::cli::{audit_journal, finding_names};
 
 const NOW: OffsetDateTime = datetime!(2026-03-31 10:00:00 +5:30);
 
@@ -72,28 +72,10 @@ impl Erp {
 
     /// Audits the emulator's journal; the exit code and `audit.json`.
     async fn audit(self) -> (Option<i32>, Value) {
-        let base = self.emulator.base.clone();
-        let out = tempfile::tempdir().unwrap();
-        let dir = out.path().to_str().unwrap().to_owned();
-        let output = tokio::task::spawn_blocking(move || {
-            conformance(&["audit", "--journal", &base, "--out", &dir])
-        })
-        .await
-        .unwrap();
-        let written = json(&out.path().join("audit.json"));
-        assert!(out.path().join("audit.md").is_file(), "{}", text(&output));
+        let audited = audit_journal(&self.emulator.base).await;
         self.emulator.stop().await;
-        (output.status.code(), written)
+        audited
     }
-}
-
-fn finding_names(audit: &Value) -> Vec<String> {
-    audit["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -31,25 +31,38 @@ pub(super) async fn by_irn(
     auth.seal(&retrieval::by_irn(&state, &auth.caller, &irn)?)
 }
 
+/// A query string read by name in any case, as NIC's .NET stack reads it; one that does not
+/// parse is 2142.
+struct QueryPairs(Vec<(String, String)>);
+
+impl QueryPairs {
+    fn read(query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Result<Self, ApiError> {
+        let Query(pairs) =
+            query.map_err(|e| ApiError::new(ErrorCode::IncompleteParameters).caused_by(e))?;
+        Ok(Self(pairs))
+    }
+
+    /// The first value of `name` ("" without one).
+    fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map_or("", |(_, v)| v.as_str())
+    }
+}
+
 pub(super) async fn by_document(
     auth: Authenticated,
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Sealed, ApiError> {
-    let Query(pairs) =
-        query.map_err(|e| ApiError::new(ErrorCode::IncompleteParameters).caused_by(e))?;
-    let param = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let query = QueryPairs::read(query)?;
     let answer = retrieval::by_document(
         &state,
         &auth.caller,
-        param("doctype"),
-        param("docnum"),
-        param("docdate"),
+        query.get("doctype"),
+        query.get("docnum"),
+        query.get("docdate"),
     )?;
     auth.seal(&answer)
 }
@@ -59,13 +72,8 @@ pub(super) async fn rejected(
     State(state): State<AppState>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Result<Sealed, ApiError> {
-    let Query(pairs) =
-        query.map_err(|e| ApiError::new(ErrorCode::IncompleteParameters).caused_by(e))?;
-    let date = pairs
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("date"))
-        .map_or("", |(_, v)| v.as_str());
-    auth.seal(&rejected::on(&state, &auth.caller, date)?)
+    let query = QueryPairs::read(query)?;
+    auth.seal(&rejected::on(&state, &auth.caller, query.get("date"))?)
 }
 
 pub(super) async fn cancel(

@@ -294,12 +294,17 @@ async fn the_journal_records_the_fault_that_fired() {
 #[tokio::test]
 async fn an_answer_in_the_handlers_place_still_journals_the_decrypted_request() {
     let (state, _) = state();
-    add_ok(
-        &state,
-        json!({"name": "down", "match": {"api": "generate_irn"}, "phase": "before",
-            "action": {"type": "http_status", "status": 503}, "times": 1}),
-    )
-    .await;
+    let outage = json!({"name": "down", "match": {"api": "generate_irn"}, "phase": "before",
+        "action": {"type": "http_status", "status": 503}, "times": 1});
+    let generations = || async {
+        control(&state, "GET", "/__emulator__/journal?api=generate_irn")
+            .await
+            .json()["entries"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
+    add_ok(&state, outage.clone()).await;
     let session = login(&state, LARGE, LARGE_USER, false).await;
     let invoice = crate::invoice::sample("OUTAGE/1");
     let refused = oneshot_raw(
@@ -308,12 +313,7 @@ async fn an_answer_in_the_handlers_place_still_journals_the_decrypted_request() 
     )
     .await;
     assert_eq!(refused.status, 503);
-    let entries = control(&state, "GET", "/__emulator__/journal?api=generate_irn")
-        .await
-        .json()["entries"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let entries = generations().await;
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0]["request"]["DocDtls"]["No"], "OUTAGE/1");
     assert!(
@@ -329,19 +329,9 @@ async fn an_answer_in_the_handlers_place_still_journals_the_decrypted_request() 
     // A request that does not decrypt is journaled without one, as before.
     let mut garbled = authed_post(&session, crate::invoice::GENERATE, &invoice);
     *garbled.body_mut() = Body::from(r#"{"Data":"not base64"}"#);
-    add_ok(
-        &state,
-        json!({"name": "down", "match": {"api": "generate_irn"}, "phase": "before",
-            "action": {"type": "http_status", "status": 503}, "times": 1}),
-    )
-    .await;
+    add_ok(&state, outage).await;
     assert_eq!(oneshot_raw(&state, garbled).await.status, 503);
-    let entries = control(&state, "GET", "/__emulator__/journal?api=generate_irn")
-        .await
-        .json()["entries"]
-        .as_array()
-        .unwrap()
-        .clone();
+    let entries = generations().await;
     assert_eq!(entries.len(), 2);
     assert_eq!(entries[1]["request"], Value::Null);
 }
