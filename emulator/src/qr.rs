@@ -72,7 +72,7 @@ impl QrImage {
             .build()
     }
 
-    /// A greyscale PNG, [`PNG_MODULE_PX`] pixels per module, with the quiet zone.
+    /// A greyscale PNG, 4 pixels per module, with the quiet zone.
     pub fn png(&self) -> Vec<u8> {
         let (pixels, side) = self.pixels(PNG_MODULE_PX);
         let mut out = Vec::with_capacity(pixels.len() / 8);
