@@ -42,6 +42,26 @@ pub(crate) fn conformance(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// The profile's `supplier` logged in at the IRP at `base`: its client, login and session.
+pub(crate) async fn supplier_at(
+    base: &str,
+    profile: &irp_conformance::profile::Profile,
+) -> (irp_client::Client, irp_client::Login, irp_client::Session) {
+    let target = irp_conformance::target::Target::resolve(profile, base)
+        .await
+        .unwrap();
+    let client = target.client(std::time::Duration::from_secs(30)).unwrap();
+    let supplier = profile.party("supplier").unwrap();
+    let login = irp_client::Login::new(
+        &supplier.gstin,
+        supplier.username.clone().unwrap(),
+        supplier.password.clone().unwrap(),
+    );
+    let (answer, session) = client.auth(&login).await.unwrap();
+    let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
+    (client, login, session)
+}
+
 /// Audits the journal of the emulator at `base` (`irp-conformance audit`): the exit code
 /// and `audit.json`.
 pub(crate) async fn audit_journal(base: &str) -> (Option<i32>, Value) {

@@ -6,7 +6,7 @@
 
 use std::time::Duration as Timeout;
 
-use irp_client::{Client, Login, Session};
+use irp_client::{Client, Session};
 use irp_conformance::{
     generator::{Generator, Parties},
     local::LocalEmulator,
@@ -17,7 +17,7 @@ use irp_emulator::{clock::Clock, config::Settings};
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 
-use crate::cli::{audit_journal, conformance, finding_names, json, text};
+use crate::cli::{audit_journal, conformance, finding_names, json, supplier_at, text};
 
 const NOW: OffsetDateTime = datetime!(2026-03-31 10:00:00 +5:30);
 
@@ -117,16 +117,7 @@ struct Desk {
 
 impl Desk {
     async fn open(base: &str, profile: &Profile) -> Self {
-        let target = Target::resolve(profile, base).await.unwrap();
-        let client = target.client(Timeout::from_secs(30)).unwrap();
-        let supplier = profile.party("supplier").unwrap();
-        let login = Login::new(
-            &supplier.gstin,
-            supplier.username.clone().unwrap(),
-            supplier.password.clone().unwrap(),
-        );
-        let (answer, session) = client.auth(&login).await.unwrap();
-        let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
+        let (client, _, session) = supplier_at(base, profile).await;
         Self { client, session }
     }
 

@@ -6,17 +6,16 @@
 //!
 //! The calls go through the `irp-client` crate (RustCrypto, not the emulator's code).
 
-use std::time::Duration as Timeout;
-
-use irp_client::{Client, Login, Session};
+use irp_client::{Client, Session};
 use irp_conformance::{
     generator::{Generator, Parties},
     local::LocalEmulator,
     profile::Profile,
     scenario::{EwbSpec, InvoiceSpec},
-    target::Target,
 };
 use irp_emulator::clock::Clock;
+
+use crate::cli::supplier_at;
 use serde_json::{Value, json};
 use time::{Date, Duration, OffsetDateTime, macros::datetime};
 
@@ -35,16 +34,7 @@ impl Irp {
     async fn start() -> Self {
         let emulator = LocalEmulator::start_at(Clock::fixed(NOW)).await.unwrap();
         let profile = Profile::emulator();
-        let target = Target::resolve(&profile, &emulator.base).await.unwrap();
-        let client = target.client(Timeout::from_secs(30)).unwrap();
-        let supplier = profile.party("supplier").unwrap();
-        let login = Login::new(
-            &supplier.gstin,
-            supplier.username.clone().unwrap(),
-            supplier.password.clone().unwrap(),
-        );
-        let (answer, session) = client.auth(&login).await.unwrap();
-        let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
+        let (client, _, session) = supplier_at(&emulator.base, &profile).await;
         Self {
             _emulator: emulator,
             client,

@@ -3,20 +3,17 @@
 //! ends with one IRN per invoice and passes the audit; a client that registers the invoice
 //! again under a new number ends with two IRNs for one invoice and is flagged.
 
-use std::time::Duration as Timeout;
-
 use irp_client::{Client, Endpoint, Login, RetryPolicy, Session};
 use irp_conformance::{
     generator::{Generator, Parties},
     local::LocalEmulator,
     profile::Profile,
-    target::Target,
 };
 use irp_emulator::clock::Clock;
 use serde_json::{Value, json};
 use time::{OffsetDateTime, macros::datetime};
 
-use crate::cli::{audit_journal, finding_names};
+use crate::cli::{audit_journal, finding_names, supplier_at};
 
 const NOW: OffsetDateTime = datetime!(2026-03-31 10:00:00 +5:30);
 
@@ -33,16 +30,7 @@ impl Erp {
     async fn start() -> Self {
         let emulator = LocalEmulator::start_at(Clock::fixed(NOW)).await.unwrap();
         let profile = Profile::emulator();
-        let target = Target::resolve(&profile, &emulator.base).await.unwrap();
-        let client = target.client(Timeout::from_secs(30)).unwrap();
-        let supplier = profile.party("supplier").unwrap();
-        let login = Login::new(
-            &supplier.gstin,
-            supplier.username.clone().unwrap(),
-            supplier.password.clone().unwrap(),
-        );
-        let (answer, session) = client.auth(&login).await.unwrap();
-        let session = session.unwrap_or_else(|| panic!("auth: {}", answer.doc));
+        let (client, login, session) = supplier_at(&emulator.base, &profile).await;
         let rule = json!({"name": "lose-the-answer", "match": {"api": "generate_irn", "nth": 2},
             "phase": "after_commit", "action": {"type": "http_status", "status": 504},
             "times": 1});

@@ -71,30 +71,31 @@ pub struct KeyPems {
     pub tls_private: String,
 }
 
+/// The key set of a checked-in directory (a path relative to this file, ending in `/`),
+/// compiled in: the same six file names as [`KeyPems::read_dir`] reads.
+macro_rules! embedded_set {
+    ($dir:literal) => {
+        KeyPems {
+            auth_private: include_str!(concat!($dir, "auth-private.pem")).to_owned(),
+            auth_public: include_str!(concat!($dir, "auth-public.pem")).to_owned(),
+            signing_private: include_str!(concat!($dir, "signing-private.pem")).to_owned(),
+            signing_cert: include_str!(concat!($dir, "signing-cert.pem")).to_owned(),
+            tls_cert: include_str!(concat!($dir, "tls-cert.pem")).to_owned(),
+            tls_private: include_str!(concat!($dir, "tls-private.pem")).to_owned(),
+        }
+    };
+}
+
 impl KeyPems {
     /// The checked-in TEST key set, compiled into the binary.
     pub fn embedded() -> Self {
-        Self {
-            auth_private: include_str!("../../../keys/auth-private.pem").to_owned(),
-            auth_public: include_str!("../../../keys/auth-public.pem").to_owned(),
-            signing_private: include_str!("../../../keys/signing-private.pem").to_owned(),
-            signing_cert: include_str!("../../../keys/signing-cert.pem").to_owned(),
-            tls_cert: include_str!("../../../keys/tls-cert.pem").to_owned(),
-            tls_private: include_str!("../../../keys/tls-private.pem").to_owned(),
-        }
+        embedded_set!("../../../keys/")
     }
 
     /// The second checked-in TEST key set (`keys/nic2/`), compiled in for the second IRP
     /// of a process, so `--irps nic1,nic2` needs no files.
     pub fn embedded_second() -> Self {
-        Self {
-            auth_private: include_str!("../../../keys/nic2/auth-private.pem").to_owned(),
-            auth_public: include_str!("../../../keys/nic2/auth-public.pem").to_owned(),
-            signing_private: include_str!("../../../keys/nic2/signing-private.pem").to_owned(),
-            signing_cert: include_str!("../../../keys/nic2/signing-cert.pem").to_owned(),
-            tls_cert: include_str!("../../../keys/nic2/tls-cert.pem").to_owned(),
-            tls_private: include_str!("../../../keys/nic2/tls-private.pem").to_owned(),
-        }
+        embedded_set!("../../../keys/nic2/")
     }
 
     /// Built-in TEST key set `n`: 0 is `keys/`, anything else `keys/nic2/`.

@@ -5,12 +5,9 @@
 use rusqlite::{Connection, Row, params};
 use time::OffsetDateTime;
 
-use crate::{
-    invoice::AckNo,
-    irn::Irn,
-    irp::IrpName,
-    store::{from_nanos, to_nanos},
-};
+use crate::{invoice::AckNo, irn::Irn, irp::IrpName, store::to_nanos};
+
+use super::rows::{Invalid, as_i64, as_u64, bad, time_at};
 
 /// One refused submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,10 +32,6 @@ pub struct Rejection {
     pub at: OffsetDateTime,
 }
 
-fn bad(column: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
-}
-
 pub(super) fn insert(conn: &Connection, r: &Rejection) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO rejected (irp, supplier, irn, doc_type, doc_no, doc_date, held_irp, ack_no, rejected_at)
@@ -52,7 +45,7 @@ pub(super) fn insert(conn: &Connection, r: &Rejection) -> rusqlite::Result<()> {
         r.doc_no,
         r.doc_date,
         r.held_irp.as_str(),
-        i64::try_from(r.ack_no.get()).unwrap_or(i64::MAX),
+        as_i64(r.ack_no.get()),
         to_nanos(r.at)
     ])
     .map(drop)
@@ -63,22 +56,16 @@ fn of(row: &Row<'_>) -> rusqlite::Result<Rejection> {
         IrpName::parse(&row.get::<_, String>(column)?).map_err(|e| bad(column, e))
     };
     let irn: String = row.get(2)?;
-    let ack_no: i64 = row.get(7)?;
     Ok(Rejection {
         irp: name(0)?,
         supplier: row.get(1)?,
-        irn: Irn::parse(&irn).ok_or_else(|| {
-            bad(
-                2,
-                std::io::Error::new(std::io::ErrorKind::InvalidData, "IRN"),
-            )
-        })?,
+        irn: Irn::parse(&irn).ok_or_else(|| bad(2, Invalid(format!("IRN {irn}"))))?,
         doc_type: row.get(3)?,
         doc_no: row.get(4)?,
         doc_date: row.get(5)?,
         held_irp: name(6)?,
-        ack_no: AckNo::from_u64(u64::try_from(ack_no).map_err(|e| bad(7, e))?),
-        at: from_nanos(row.get(8)?).map_err(|e| bad(8, e))?,
+        ack_no: AckNo::from_u64(as_u64(row, 7)?),
+        at: time_at(row, 8)?,
     })
 }
 

@@ -13,15 +13,18 @@ use crate::{
     store::{StoreError, from_nanos, to_nanos},
 };
 
-fn bad(column: usize, e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Error {
+pub(super) fn bad(
+    column: usize,
+    e: impl std::error::Error + Send + Sync + 'static,
+) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e))
 }
 
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
-struct Invalid(String);
+pub(super) struct Invalid(pub(super) String);
 
-fn time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<OffsetDateTime> {
+pub(super) fn time_at(row: &Row<'_>, column: usize) -> rusqlite::Result<OffsetDateTime> {
     from_nanos(row.get(column)?).map_err(|e| bad(column, e))
 }
 
@@ -42,7 +45,7 @@ fn reason_at(row: &Row<'_>, column: usize) -> rusqlite::Result<CancelReason> {
         .ok_or_else(|| bad(column, Invalid(format!("cancel reason {text:?}"))))
 }
 
-fn as_i64(n: u64) -> i64 {
+pub(super) fn as_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
